@@ -1,0 +1,210 @@
+package org.edgefleet.protocol.bundle;
+
+import java.io.ByteArrayOutputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipInputStream;
+import org.edgefleet.protocol.bundle.BundleException.Reason;
+import org.edgefleet.protocol.json.Json;
+import org.edgefleet.protocol.trust.Hex;
+import org.edgefleet.protocol.trust.KeyRole;
+import org.edgefleet.protocol.trust.Sha256;
+import org.edgefleet.protocol.trust.SignatureException;
+import org.edgefleet.protocol.trust.TrustStore;
+
+/**
+ * Reads and checks a bundle in one streaming pass. The signature is checked before any model
+ * byte is read, every entry is bounded by its declared size, and nothing is written outside the
+ * target directory. Used by the server on upload and by the agent before install.
+ */
+public final class BundleReader {
+
+  private final TrustStore trust;
+  private final BundleLimits limits;
+  private final Clock clock;
+
+  public BundleReader(TrustStore trust, BundleLimits limits, Clock clock) {
+    this.trust = trust;
+    this.limits = limits;
+    this.clock = clock;
+  }
+
+  /** Checks the bundle without writing its files anywhere. */
+  public VerifiedBundle verify(Path bundle) throws BundleException, IOException {
+    return read(bundle, null);
+  }
+
+  /**
+   * Checks the bundle and writes its files into {@code targetDir} (which must exist), each
+   * flushed to disk. On failure, files already written stay in targetDir for the caller to
+   * delete: callers extract into a scratch directory and rename it into place only on success.
+   */
+  public VerifiedBundle extract(Path bundle, Path targetDir) throws BundleException, IOException {
+    return read(bundle, targetDir);
+  }
+
+  private VerifiedBundle read(Path bundle, Path targetDir) throws BundleException, IOException {
+    long size = Files.size(bundle);
+    if (size > limits.maxBundleBytes()) {
+      throw new BundleException(Reason.TOO_LARGE, "bundle is " + size + " bytes, the limit is " + limits.maxBundleBytes());
+    }
+    MessageDigest whole = Sha256.newDigest();
+    try (InputStream raw = new DigestInputStream(Files.newInputStream(bundle), whole);
+         ZipInputStream zip = new ZipInputStream(raw)) {
+      byte[] manifestBytes = readSmallEntry(zip, BundleFormat.MANIFEST, limits.maxManifestBytes());
+      byte[] signatureBytes = readSmallEntry(zip, BundleFormat.SIGNATURE, 64 * 1024);
+      Manifest manifest = parseManifest(manifestBytes);
+      checkSignature(manifest, manifestBytes, signatureBytes);
+      checkManifestBounds(manifest);
+      readFiles(zip, manifest, targetDir);
+      raw.transferTo(OutputStream.nullOutputStream());
+      return new VerifiedBundle(manifest, Hex.encode(whole.digest()), size);
+    } catch (ZipException | java.io.EOFException | IllegalArgumentException e) {
+      throw new BundleException(Reason.MALFORMED, "bundle is not a readable zip (truncated or corrupt): " + e.getMessage(), e);
+    }
+  }
+
+  private byte[] readSmallEntry(ZipInputStream zip, String expected, int max) throws BundleException, IOException {
+    ZipEntry entry = zip.getNextEntry();
+    if (entry == null) {
+      throw new BundleException(Reason.MALFORMED, "bundle has no " + expected + " entry (empty, truncated or not a bundle)");
+    }
+    if (!entry.getName().equals(expected)) {
+      throw new BundleException(Reason.MALFORMED, "expected entry " + expected + " but found '" + entry.getName() + "'");
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    long n = copyBounded(zip, out, max);
+    if (n > max) {
+      throw new BundleException(Reason.TOO_LARGE, expected + " is larger than " + max + " bytes");
+    }
+    return out.toByteArray();
+  }
+
+  private static Manifest parseManifest(byte[] bytes) throws BundleException {
+    try {
+      return Json.mapper().readValue(bytes, Manifest.class);
+    } catch (IOException | RuntimeException e) {
+      throw new BundleException(Reason.MALFORMED, "manifest.json is invalid: " + rootMessage(e), e);
+    }
+  }
+
+  private void checkSignature(Manifest manifest, byte[] manifestBytes, byte[] signatureBytes) throws BundleException {
+    BundleSignature sig;
+    byte[] signature;
+    try {
+      sig = Json.mapper().readValue(signatureBytes, BundleSignature.class);
+      signature = Base64.getDecoder().decode(sig.signature());
+    } catch (IOException | RuntimeException e) {
+      throw new BundleException(Reason.MALFORMED, "manifest.sig is invalid: " + rootMessage(e), e);
+    }
+    if (!sig.keyId().equals(manifest.keyId())) {
+      throw new BundleException(Reason.BAD_SIGNATURE, "signature is by key " + sig.keyId() + " but the manifest names " + manifest.keyId());
+    }
+    try {
+      trust.verify(sig.keyId(), KeyRole.PACKAGER, manifestBytes, signature);
+    } catch (SignatureException e) {
+      Reason reason = switch (e.reason()) {
+        case UNKNOWN_KEY, WRONG_ROLE -> Reason.UNKNOWN_KEY;
+        case REVOKED_KEY -> Reason.REVOKED_KEY;
+        case BAD_SIGNATURE -> Reason.BAD_SIGNATURE;
+      };
+      throw new BundleException(reason, e.getMessage(), e);
+    }
+  }
+
+  private void checkManifestBounds(Manifest manifest) throws BundleException {
+    if (!manifest.expiresAt().isAfter(clock.instant())) {
+      throw new BundleException(Reason.EXPIRED, manifest.name() + " v" + manifest.version() + " expired at " + manifest.expiresAt());
+    }
+    if (manifest.files().size() + 2 > limits.maxEntries()) {
+      throw new BundleException(Reason.TOO_LARGE, "bundle lists " + manifest.files().size() + " files, the limit is " + (limits.maxEntries() - 2));
+    }
+    if (manifest.declaredBytes() > limits.maxBundleBytes()) {
+      throw new BundleException(Reason.TOO_LARGE, "bundle declares " + manifest.declaredBytes() + " bytes of files, the limit is " + limits.maxBundleBytes());
+    }
+  }
+
+  private void readFiles(ZipInputStream zip, Manifest manifest, Path targetDir) throws BundleException, IOException {
+    Set<String> seen = new HashSet<>();
+    ZipEntry entry;
+    while ((entry = zip.getNextEntry()) != null) {
+      String name = entry.getName();
+      if (!BundlePaths.isSafe(name)) {
+        throw new BundleException(Reason.PATH_ESCAPE, "entry '" + name + "' is not a plain relative path");
+      }
+      FileEntry declared = manifest.file(name).orElseThrow(() ->
+          new BundleException(Reason.UNEXPECTED_ENTRY, "entry '" + name + "' is not listed in the manifest"));
+      if (!seen.add(name)) {
+        throw new BundleException(Reason.UNEXPECTED_ENTRY, "entry '" + name + "' appears twice");
+      }
+      readFile(zip, declared, targetDir);
+    }
+    for (FileEntry f : manifest.files()) {
+      if (!seen.contains(f.path())) {
+        throw new BundleException(Reason.MISSING_FILE, "listed file " + f.path() + " is missing from the bundle");
+      }
+    }
+  }
+
+  private static void readFile(ZipInputStream zip, FileEntry declared, Path targetDir) throws BundleException, IOException {
+    MessageDigest md = Sha256.newDigest();
+    long n;
+    if (targetDir == null) {
+      n = copyBounded(new DigestInputStream(zip, md), OutputStream.nullOutputStream(), declared.size());
+    } else {
+      Path target = targetDir.resolve(declared.path()).normalize();
+      if (!target.startsWith(targetDir.normalize())) {
+        throw new BundleException(Reason.PATH_ESCAPE, "entry '" + declared.path() + "' escapes the target directory");
+      }
+      Files.createDirectories(target.getParent());
+      try (FileOutputStream out = new FileOutputStream(target.toFile())) {
+        n = copyBounded(new DigestInputStream(zip, md), out, declared.size());
+        out.getFD().sync();
+      }
+    }
+    if (n != declared.size()) {
+      throw new BundleException(Reason.SIZE_MISMATCH, declared.path() + " is " + (n > declared.size() ? "larger" : "smaller")
+          + " than the " + declared.size() + " bytes the manifest declares");
+    }
+    if (!Hex.encode(md.digest()).equals(declared.sha256())) {
+      throw new BundleException(Reason.HASH_MISMATCH, declared.path() + " does not match its SHA-256 in the manifest");
+    }
+  }
+
+  /** Copies at most max+1 bytes, so the caller sees an entry that is larger than it may be. */
+  private static long copyBounded(InputStream in, OutputStream out, long max) throws IOException {
+    byte[] buffer = new byte[64 * 1024];
+    long total = 0;
+    while (total <= max) {
+      int want = (int) Math.min(buffer.length, max + 1 - total);
+      int n = in.read(buffer, 0, want);
+      if (n < 0) {
+        break;
+      }
+      out.write(buffer, 0, n);
+      total += n;
+    }
+    return total;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    String m = t.getMessage();
+    return m == null ? t.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
+  }
+}

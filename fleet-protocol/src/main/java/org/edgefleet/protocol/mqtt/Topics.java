@@ -1,0 +1,87 @@
+package org.edgefleet.protocol.mqtt;
+
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Topic names of the fleet, under a configurable prefix (default {@value #DEFAULT_PREFIX}):
+ * {@code {prefix}/d/{deviceId}/{kind}}. A device id can never contain a wildcard or a slash,
+ * so a device cannot name another device's subtree.
+ */
+public final class Topics {
+
+  public static final String DEFAULT_PREFIX = "fleet";
+  private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+  private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");
+
+  private final String prefix;
+  private final String devicesRoot;
+
+  public Topics(String prefix) {
+    if (prefix == null || !PREFIX.matcher(prefix).matches()) {
+      throw new IllegalArgumentException("topic prefix '" + prefix + "' must be plain topic levels without wildcards");
+    }
+    this.prefix = prefix;
+    this.devicesRoot = prefix + "/d/";
+  }
+
+  public static Topics defaults() {
+    return new Topics(DEFAULT_PREFIX);
+  }
+
+  public static boolean isValidDeviceId(String id) {
+    return id != null && DEVICE_ID.matcher(id).matches();
+  }
+
+  public static String requireDeviceId(String id) {
+    if (!isValidDeviceId(id)) {
+      throw new IllegalArgumentException("device id '" + id
+          + "' must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+    }
+    return id;
+  }
+
+  public String prefix() {
+    return prefix;
+  }
+
+  public String topic(String deviceId, TopicKind kind) {
+    return devicesRoot + requireDeviceId(deviceId) + "/" + kind.path();
+  }
+
+  /** The filter matching this kind of topic for every device: {@code fleet/d/+/telemetry}. */
+  public String allDevices(TopicKind kind) {
+    return devicesRoot + "+/" + kind.path();
+  }
+
+  /** The filter for one device's whole subtree: {@code fleet/d/{id}/#}. */
+  public String deviceSubtree(String deviceId) {
+    return devicesRoot + requireDeviceId(deviceId) + "/#";
+  }
+
+  /** Which device and kind a topic is, or empty when it is not a fleet device topic. */
+  public Optional<DeviceTopic> parse(String topic) {
+    if (topic == null || !topic.startsWith(devicesRoot)) {
+      return Optional.empty();
+    }
+    String rest = topic.substring(devicesRoot.length());
+    int slash = rest.indexOf('/');
+    if (slash <= 0) {
+      return Optional.empty();
+    }
+    String id = rest.substring(0, slash);
+    String path = rest.substring(slash + 1);
+    if (!isValidDeviceId(id)) {
+      return Optional.empty();
+    }
+    for (TopicKind kind : TopicKind.values()) {
+      if (kind.path().equals(path)) {
+        return Optional.of(new DeviceTopic(id, kind));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A parsed device topic. */
+  public record DeviceTopic(String deviceId, TopicKind kind) {}
+}
