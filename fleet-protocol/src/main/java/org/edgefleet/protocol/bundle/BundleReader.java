@@ -10,11 +10,15 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Enumeration;
+import java.util.List;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
 import java.util.zip.ZipInputStream;
 import org.edgefleet.protocol.bundle.BundleException.Reason;
 import org.edgefleet.protocol.json.Json;
@@ -60,6 +64,7 @@ public final class BundleReader {
     if (size > limits.maxBundleBytes()) {
       throw new BundleException(Reason.TOO_LARGE, "bundle is " + size + " bytes, the limit is " + limits.maxBundleBytes());
     }
+    List<String> directory = centralDirectory(bundle);
     MessageDigest whole = Sha256.newDigest();
     try (InputStream raw = new DigestInputStream(Files.newInputStream(bundle), whole);
          ZipInputStream zip = new ZipInputStream(raw)) {
@@ -68,7 +73,10 @@ public final class BundleReader {
       Manifest manifest = parseManifest(manifestBytes);
       checkSignature(manifest, manifestBytes, signatureBytes);
       checkManifestBounds(manifest);
-      readFiles(zip, manifest, targetDir);
+      List<String> streamed = readFiles(zip, manifest, targetDir);
+      if (!streamed.equals(directory)) {
+        throw new BundleException(Reason.MALFORMED, "zip directory lists " + directory + " but the entries are " + streamed);
+      }
       raw.transferTo(OutputStream.nullOutputStream());
       return new VerifiedBundle(manifest, Hex.encode(whole.digest()), size);
     } catch (ZipException | java.io.EOFException | IllegalArgumentException e) {
@@ -136,7 +144,28 @@ public final class BundleReader {
     }
   }
 
-  private void readFiles(ZipInputStream zip, Manifest manifest, Path targetDir) throws BundleException, IOException {
+  /**
+   * The entry names of the zip's central directory. Reading streams the local entries; checking
+   * them against the directory refuses truncated zips and zips that show other tools other content.
+   */
+  private List<String> centralDirectory(Path bundle) throws BundleException, IOException {
+    List<String> names = new ArrayList<>();
+    try (ZipFile zip = new ZipFile(bundle.toFile())) {
+      Enumeration<? extends ZipEntry> entries = zip.entries();
+      while (entries.hasMoreElements()) {
+        names.add(entries.nextElement().getName());
+        if (names.size() > limits.maxEntries()) {
+          throw new BundleException(Reason.TOO_LARGE, "bundle has more than " + limits.maxEntries() + " entries");
+        }
+      }
+    } catch (ZipException | IllegalArgumentException e) {
+      throw new BundleException(Reason.MALFORMED, "bundle is not a complete zip (truncated or corrupt): " + e.getMessage(), e);
+    }
+    return names;
+  }
+
+  private List<String> readFiles(ZipInputStream zip, Manifest manifest, Path targetDir) throws BundleException, IOException {
+    List<String> names = new ArrayList<>(List.of(BundleFormat.MANIFEST, BundleFormat.SIGNATURE));
     Set<String> seen = new HashSet<>();
     ZipEntry entry;
     while ((entry = zip.getNextEntry()) != null) {
@@ -150,12 +179,14 @@ public final class BundleReader {
         throw new BundleException(Reason.UNEXPECTED_ENTRY, "entry '" + name + "' appears twice");
       }
       readFile(zip, declared, targetDir);
+      names.add(name);
     }
     for (FileEntry f : manifest.files()) {
       if (!seen.contains(f.path())) {
         throw new BundleException(Reason.MISSING_FILE, "listed file " + f.path() + " is missing from the bundle");
       }
     }
+    return names;
   }
 
   private static void readFile(ZipInputStream zip, FileEntry declared, Path targetDir) throws BundleException, IOException {
