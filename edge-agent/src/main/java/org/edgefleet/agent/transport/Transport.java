@@ -1,0 +1,29 @@
+package org.edgefleet.agent.transport;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * How the agent reaches the server: MQTT today, CoAP later. A transport connects in the
+ * background and keeps reconnecting until closed; it never blocks the caller on the network.
+ */
+public interface Transport extends AutoCloseable {
+
+  /** Registers a topic filter to subscribe (QoS 1) on every connect; call before {@link #start}. */
+  void subscribe(String topicFilter);
+
+  /** Starts connecting in the background; events go to the listener from the transport's threads. */
+  void start(TransportListener listener);
+
+  /** Whether the transport is connected and its subscriptions are in place. */
+  boolean isConnected();
+
+  /**
+   * Publishes with at-least-once delivery. The future completes when the server (broker) has
+   * acknowledged the message, and fails when it cannot be sent (for instance while disconnected).
+   */
+  CompletableFuture<Void> publish(String topic, byte[] payload, boolean retained);
+
+  /** Disconnects and releases everything; no reconnect follows. */
+  @Override
+  void close();
+}

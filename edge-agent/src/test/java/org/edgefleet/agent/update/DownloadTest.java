@@ -1,0 +1,115 @@
+package org.edgefleet.agent.update;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import org.edgefleet.protocol.message.BundleRef;
+import org.edgefleet.protocol.transfer.ChunkPlan;
+import org.edgefleet.protocol.trust.Sha256;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The download's window, timeouts and content addressing, on a real chunk store. */
+class DownloadTest {
+
+  static final int CHUNK = 1024;
+
+  @TempDir Path dir;
+  byte[] bundle;
+  BundleRef ref;
+  ChunkStore store;
+  List<List<Integer>> requests = new ArrayList<>();
+  AtomicLong now = new AtomicLong();
+
+  @BeforeEach
+  void setUp() throws Exception {
+    bundle = new byte[20 * CHUNK + 100];
+    new Random(7).nextBytes(bundle);
+    ref = ChunkPlan.of(Files.write(dir.resolve("b.bundle"), bundle), CHUNK);
+    store = new ChunkStore(dir.resolve("chunks"));
+  }
+
+  Download download(int window) {
+    return new Download(ref, store, (digest, chunks) -> requests.add(List.copyOf(chunks)), window, 1000, now::get);
+  }
+
+  @Test
+  void keepsAtMostTheWindowInFlightAndCompletes() throws Exception {
+    Download d = download(4);
+    d.start();
+    assertThat(requests).containsExactly(List.of(0, 1, 2, 3));
+    for (int i = 0; i < ref.chunkCount(); i++) {
+      assertThat(d.accept(i, chunk(i))).isEqualTo(Download.Outcome.STORED);
+      long requested = requests.stream().mapToLong(List::size).sum();
+      assertThat(requested - (i + 1)).isLessThanOrEqualTo(4);
+    }
+    assertThat(d.isComplete()).isTrue();
+    ChunkStore.Assembly a = store.assemble(ref, dir.resolve("out.bundle"));
+    assertThat(a.badChunks()).isEmpty();
+    assertThat(a.digest()).isEqualTo(ref.digest());
+  }
+
+  @Test
+  void chunksHeldForAnotherBundleAreNotRequested() throws Exception {
+    for (int i = 0; i < 10; i++) {
+      store.put(ref.chunkHashes().get(i), chunk(i));
+    }
+    Download d = download(64);
+    d.start();
+    assertThat(requests).singleElement().satisfies(r -> assertThat(r).startsWith(10).hasSize(ref.chunkCount() - 10));
+  }
+
+  @Test
+  void corruptChunkIsRequestedAgainAtOnceAndSlowOnesAfterTheTimeout() throws Exception {
+    Download d = download(2);
+    d.start();
+    byte[] bad = chunk(0);
+    bad[3] ^= 1;
+    assertThat(d.accept(0, bad)).isEqualTo(Download.Outcome.CORRUPT);
+    assertThat(requests).containsExactly(List.of(0, 1), List.of(0));
+    now.set(999);
+    d.expire();
+    assertThat(requests).hasSize(2);
+    now.set(1000);
+    d.expire();
+    assertThat(requests.get(2)).containsExactlyInAnyOrder(0, 1);
+  }
+
+  @Test
+  void reconnectResendsOnlyRequestsMadeBeforeIt() throws Exception {
+    Download d = download(2);
+    d.start();
+    d.accept(0, chunk(0));
+    now.set(500);
+    d.accept(1, chunk(1));
+    assertThat(requests).containsExactly(List.of(0, 1), List.of(2), List.of(3));
+    d.resendRequestedBefore(100);
+    assertThat(requests).hasSize(4);
+    assertThat(requests.get(3)).containsExactly(2);
+  }
+
+  @Test
+  void damagedStoredChunkIsFoundAtAssemblyAndDeleted() throws Exception {
+    for (int i = 0; i < ref.chunkCount(); i++) {
+      store.put(ref.chunkHashes().get(i), chunk(i));
+    }
+    Path torn = dir.resolve("chunks").resolve(ref.chunkHashes().get(5).substring(0, 2)).resolve(ref.chunkHashes().get(5));
+    Files.write(torn, new byte[10]);
+    ChunkStore.Assembly a = store.assemble(ref, dir.resolve("out.bundle"));
+    assertThat(a.badChunks()).containsExactly(5);
+    assertThat(store.has(ref.chunkHashes().get(5))).isFalse();
+    assertThat(Sha256.hex(chunk(5))).isEqualTo(ref.chunkHashes().get(5));
+  }
+
+  private byte[] chunk(int i) {
+    int from = i * CHUNK;
+    return Arrays.copyOfRange(bundle, from, Math.min(bundle.length, from + CHUNK));
+  }
+}
