@@ -1,0 +1,47 @@
+package org.edgefleet.server;
+
+import java.util.Locale;
+
+/**
+ * A request the server refuses, with a stable machine-readable {@code code} and a message saying
+ * what to do. The kind tells the HTTP layer which status to answer with; services stay unaware of
+ * HTTP.
+ */
+public final class FleetException extends RuntimeException {
+
+  /** What went wrong, from the caller's point of view. */
+  public enum Kind { INVALID, NOT_FOUND, CONFLICT, UNPROCESSABLE }
+
+  private final Kind kind;
+  private final String code;
+
+  public FleetException(Kind kind, String code, String message) {
+    super(message);
+    this.kind = kind;
+    this.code = code.toLowerCase(Locale.ROOT);
+  }
+
+  public static FleetException invalid(String code, String message) {
+    return new FleetException(Kind.INVALID, code, message);
+  }
+
+  public static FleetException notFound(String code, String message) {
+    return new FleetException(Kind.NOT_FOUND, code, message);
+  }
+
+  public static FleetException conflict(String code, String message) {
+    return new FleetException(Kind.CONFLICT, code, message);
+  }
+
+  public static FleetException unprocessable(String code, String message) {
+    return new FleetException(Kind.UNPROCESSABLE, code, message);
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  public String code() {
+    return code;
+  }
+}

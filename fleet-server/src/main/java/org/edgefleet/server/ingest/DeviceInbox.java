@@ -1,0 +1,143 @@
+package org.edgefleet.server.ingest;
+
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.edgefleet.protocol.message.DeviceEvent;
+import org.edgefleet.protocol.message.DeviceStatus;
+import org.edgefleet.protocol.message.MessageCodec;
+import org.edgefleet.protocol.message.MessageException;
+import org.edgefleet.protocol.message.ReportedState;
+import org.edgefleet.protocol.message.TelemetryBatch;
+import org.edgefleet.protocol.mqtt.TopicKind;
+import org.edgefleet.protocol.mqtt.Topics;
+import org.edgefleet.protocol.transfer.ChunkRequest;
+import org.edgefleet.server.device.DeviceService;
+import org.edgefleet.server.metrics.RejectReason;
+import org.edgefleet.server.metrics.ServerMetrics;
+import org.edgefleet.server.telemetry.TelemetryService;
+import org.edgefleet.server.transfer.TransferService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every message from a device enters here: the topic names the device and the kind, the payload is
+ * decoded with the kind's size limit, and a message that fails any check is counted by reason and
+ * dropped without affecting other devices. Decoding runs on the caller's thread (Paho's, or a
+ * benchmark's); storage is asynchronous, bounded by {@code maxPending} messages waiting for the
+ * database, beyond which the caller blocks so the broker holds the backlog instead of the heap.
+ */
+public final class DeviceInbox {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DeviceInbox.class);
+  private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+  private final Topics topics;
+  private final DeviceService devices;
+  private final TelemetryService telemetry;
+  private final TransferService transfer;
+  private final ServerMetrics metrics;
+  private final Semaphore pending;
+  private final RateLimitedLog rejections = new RateLimitedLog(LOG, TimeUnit.SECONDS.toNanos(10));
+
+  public DeviceInbox(Topics topics, DeviceService devices, TelemetryService telemetry, TransferService transfer,
+      ServerMetrics metrics, int maxPending) {
+    this.topics = topics;
+    this.devices = devices;
+    this.telemetry = telemetry;
+    this.transfer = transfer;
+    this.metrics = metrics;
+    this.pending = new Semaphore(maxPending);
+  }
+
+  /**
+   * Handles one message as received on {@code topic}; the future completes once it is stored (or
+   * refused). It never completes exceptionally for a bad message: those are counted instead.
+   */
+  public CompletableFuture<Void> accept(String topic, byte[] payload) {
+    Optional<Topics.DeviceTopic> parsed = topics.parse(topic);
+    if (parsed.isEmpty() || !parsed.get().kind().fromDevice()) {
+      reject(RejectReason.BAD_TOPIC, topic, "not a device-bound fleet topic");
+      return DONE;
+    }
+    TopicKind kind = parsed.get().kind();
+    String deviceId = parsed.get().deviceId();
+    metrics.deviceMessage(kind);
+    try {
+      return switch (kind) {
+        case REPORTED -> {
+          ReportedState r = MessageCodec.decode(payload, ReportedState.class, ReportedState.MAX_BYTES);
+          yield sameDevice(topic, deviceId, r.deviceId()) ? stored(topic, devices.onReported(r)) : DONE;
+        }
+        case EVENTS -> {
+          DeviceEvent e = MessageCodec.decode(payload, DeviceEvent.class, DeviceEvent.MAX_BYTES);
+          yield sameDevice(topic, deviceId, e.deviceId()) ? stored(topic, devices.onEvent(e)) : DONE;
+        }
+        case TELEMETRY -> {
+          TelemetryBatch b = MessageCodec.decode(payload, TelemetryBatch.class, TelemetryBatch.MAX_BYTES);
+          if (!sameDevice(topic, deviceId, b.deviceId())) {
+            yield DONE;
+          }
+          TelemetryService.validate(b);
+          devices.seen(deviceId);
+          yield stored(topic, telemetry.ingest(b));
+        }
+        case BUNDLE_REQUEST -> {
+          ChunkRequest r = MessageCodec.decode(payload, ChunkRequest.class, ChunkRequest.MAX_BYTES);
+          devices.seen(deviceId);
+          transfer.onRequest(deviceId, r);
+          yield DONE;
+        }
+        case STATUS -> status(topic, deviceId, payload);
+        // Sampled inputs are only counted until sample storage arrives.
+        case SAMPLES, DESIRED, BUNDLE_CHUNK -> DONE;
+      };
+    } catch (MessageException e) {
+      reject(RejectReason.of(e.reason()), topic, e.getMessage());
+      return DONE;
+    }
+  }
+
+  private CompletableFuture<Void> status(String topic, String deviceId, byte[] payload) throws MessageException {
+    if (payload.length == 0) {
+      return DONE; // a cleared retained status
+    }
+    DeviceStatus s = MessageCodec.decode(payload, DeviceStatus.class, DeviceStatus.MAX_BYTES);
+    pending.acquireUninterruptibly();
+    return devices.onStatus(deviceId, s).handle((v, e) -> {
+      pending.release();
+      if (e != null) {
+        LOG.warn("event=device_message_store_failed topic={} reason=\"{}\"", topic, e.getMessage());
+      }
+      return null;
+    });
+  }
+
+  private boolean sameDevice(String topic, String topicDevice, String messageDevice) {
+    if (topicDevice.equals(messageDevice)) {
+      return true;
+    }
+    reject(RejectReason.DEVICE_MISMATCH, topic, "message names device " + messageDevice);
+    return false;
+  }
+
+  // Storage answers whether the message was new; a known sequence number or an older report is a replay.
+  private CompletableFuture<Void> stored(String topic, CompletableFuture<Boolean> storing) {
+    pending.acquireUninterruptibly();
+    return storing.handle((isNew, e) -> {
+      pending.release();
+      if (e != null) {
+        LOG.warn("event=device_message_store_failed topic={} reason=\"{}\"", topic, e.getMessage());
+      } else if (!isNew) {
+        reject(RejectReason.REPLAYED, topic, "already stored");
+      }
+      return null;
+    });
+  }
+
+  private void reject(RejectReason reason, String topic, String detail) {
+    metrics.rejected(reason);
+    rejections.rejected(reason, topic, detail);
+  }
+}

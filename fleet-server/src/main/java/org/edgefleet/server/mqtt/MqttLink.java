@@ -1,0 +1,244 @@
+package org.edgefleet.server.mqtt;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.edgefleet.server.ThreadPools;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's MQTT connection (Paho, MQTT 3.1.1). It reconnects by itself with capped exponential
+ * backoff and jitter, subscribes again after every connect, and tells listeners so they can
+ * re-publish what a broker restart may have lost. With a persistent session, QoS 1 device messages
+ * wait at the broker while the server is away.
+ */
+public final class MqttLink implements Publisher, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MqttLink.class);
+  private static final long FIRST_DELAY_MILLIS = 100;
+
+  /**
+   * Where and how to connect.
+   *
+   * @param persistentSession whether the broker keeps the server's session (subscriptions and
+   *     queued QoS 1 messages) while it is away
+   */
+  public record Options(String url, String clientId, String username, String password, List<String> subscriptions,
+      int maxInflight, Duration maxReconnectDelay, boolean persistentSession) {}
+
+  private final Options options;
+  private final MqttAsyncClient client;
+  private final BiConsumer<String, byte[]> inbound;
+  private final ScheduledExecutorService scheduler = ThreadPools.scheduled("fleet-mqtt-reconnect");
+  private final List<Runnable> connectListeners = new CopyOnWriteArrayList<>();
+  private final CompletableFuture<Void> firstConnect = new CompletableFuture<>();
+  private long delayMillis = FIRST_DELAY_MILLIS;
+  private volatile boolean closed;
+
+  /**
+   * @param inbound receives every message on the subscriptions, on Paho's thread; it may block
+   *     briefly to push back, since that stops Paho reading more
+   */
+  public MqttLink(Options options, BiConsumer<String, byte[]> inbound) throws MqttException {
+    this.options = options;
+    this.inbound = inbound;
+    this.client = new MqttAsyncClient(options.url(), options.clientId(), new MemoryPersistence());
+    client.setCallback(new Callback());
+  }
+
+  /** Starts connecting; the future completes at the first successful connect and subscribe. */
+  public CompletableFuture<Void> start() {
+    scheduler.execute(this::attempt);
+    return firstConnect;
+  }
+
+  /** Runs after every (re)connect, once subscriptions are in place. */
+  public void onConnected(Runnable listener) {
+    connectListeners.add(listener);
+  }
+
+  public boolean isConnected() {
+    return client.isConnected();
+  }
+
+  @Override
+  public CompletableFuture<Void> publish(String topic, byte[] payload, int qos, boolean retained) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    try {
+      client.publish(topic, payload, qos, retained, null, new IMqttActionListener() {
+        @Override
+        public void onSuccess(IMqttToken token) {
+          done.complete(null);
+        }
+
+        @Override
+        public void onFailure(IMqttToken token, Throwable e) {
+          done.completeExceptionally(e);
+        }
+      });
+    } catch (MqttException | RuntimeException e) {
+      done.completeExceptionally(e);
+    }
+    return done;
+  }
+
+  private MqttConnectOptions connectOptions() {
+    MqttConnectOptions o = new MqttConnectOptions();
+    o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+    o.setCleanSession(!options.persistentSession());
+    o.setAutomaticReconnect(false);
+    o.setKeepAliveInterval(30);
+    o.setConnectionTimeout(10);
+    o.setMaxInflight(options.maxInflight());
+    if (options.username() != null) {
+      o.setUserName(options.username());
+    }
+    if (options.password() != null) {
+      o.setPassword(options.password().toCharArray());
+    }
+    return o;
+  }
+
+  private void attempt() {
+    if (closed || client.isConnected()) {
+      return;
+    }
+    try {
+      client.connect(connectOptions(), null, new IMqttActionListener() {
+        @Override
+        public void onSuccess(IMqttToken token) {
+          subscribe();
+        }
+
+        @Override
+        public void onFailure(IMqttToken token, Throwable e) {
+          retryLater("connect failed: " + e.getMessage());
+        }
+      });
+    } catch (MqttException e) {
+      retryLater("connect failed: " + e.getMessage());
+    }
+  }
+
+  private void subscribe() {
+    List<String> subs = options.subscriptions();
+    int[] qos = subs.stream().mapToInt(s -> 1).toArray();
+    try {
+      client.subscribe(subs.toArray(new String[0]), qos, null, new IMqttActionListener() {
+        @Override
+        public void onSuccess(IMqttToken token) {
+          for (int granted : token.getGrantedQos()) {
+            if (granted == 0x80) {
+              LOG.error("event=mqtt_subscribe_refused url={} filters={} fix=\"allow the server's user to read {}\"",
+                  options.url(), subs, subs);
+              disconnectAndRetry();
+              return;
+            }
+          }
+          connected();
+        }
+
+        @Override
+        public void onFailure(IMqttToken token, Throwable e) {
+          LOG.warn("event=mqtt_subscribe_failed reason=\"{}\"", e.getMessage());
+          disconnectAndRetry();
+        }
+      });
+    } catch (MqttException e) {
+      disconnectAndRetry();
+    }
+  }
+
+  private void connected() {
+    synchronized (this) {
+      delayMillis = FIRST_DELAY_MILLIS;
+    }
+    LOG.debug("event=mqtt_connected url={}", options.url());
+    firstConnect.complete(null);
+    for (Runnable l : connectListeners) {
+      try {
+        l.run();
+      } catch (RuntimeException e) {
+        LOG.warn("event=mqtt_connect_listener_failed reason=\"{}\"", e.toString());
+      }
+    }
+  }
+
+  private void disconnectAndRetry() {
+    try {
+      client.disconnectForcibly(0, 1000, false);
+    } catch (MqttException ignored) {
+      // Already down: the retry below reconnects either way.
+    }
+    retryLater("subscription failed");
+  }
+
+  private void retryLater(String why) {
+    if (closed) {
+      return;
+    }
+    long delay;
+    synchronized (this) {
+      delay = delayMillis + ThreadLocalRandom.current().nextLong(delayMillis / 2 + 1);
+      delayMillis = Math.min(delayMillis * 2, options.maxReconnectDelay().toMillis());
+    }
+    LOG.debug("event=mqtt_retry delay_ms={} reason=\"{}\"", delay, why);
+    scheduler.schedule(this::attempt, delay, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    scheduler.shutdownNow();
+    try {
+      if (client.isConnected()) {
+        client.disconnect(1000).waitForCompletion(2000);
+      }
+    } catch (MqttException e) {
+      LOG.debug("event=mqtt_disconnect_failed reason=\"{}\"", e.getMessage());
+    }
+    try {
+      client.close(true);
+    } catch (MqttException e) {
+      LOG.debug("event=mqtt_close_failed reason=\"{}\"", e.getMessage());
+    }
+  }
+
+  private final class Callback implements MqttCallback {
+    @Override
+    public void connectionLost(Throwable cause) {
+      LOG.warn("event=mqtt_connection_lost url={} reason=\"{}\"", options.url(), cause == null ? "" : cause.getMessage());
+      retryLater("connection lost");
+    }
+
+    @Override
+    public void messageArrived(String topic, MqttMessage message) {
+      // An exception here would make Paho drop the connection: one bad message must not do that.
+      try {
+        inbound.accept(topic, message.getPayload());
+      } catch (RuntimeException e) {
+        LOG.warn("event=inbound_handler_failed topic={} reason=\"{}\"", topic, e.toString());
+      }
+    }
+
+    @Override
+    public void deliveryComplete(IMqttDeliveryToken token) {
+      // Completion is reported per publish through its action listener.
+    }
+  }
+}

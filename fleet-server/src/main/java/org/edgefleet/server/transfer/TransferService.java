@@ -1,0 +1,242 @@
+package org.edgefleet.server.transfer;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import org.edgefleet.protocol.message.BundleRef;
+import org.edgefleet.protocol.mqtt.TopicKind;
+import org.edgefleet.protocol.mqtt.Topics;
+import org.edgefleet.protocol.transfer.ChunkMessage;
+import org.edgefleet.protocol.transfer.ChunkRequest;
+import org.edgefleet.server.device.DeviceListener;
+import org.edgefleet.server.metrics.RejectReason;
+import org.edgefleet.server.metrics.ServerMetrics;
+import org.edgefleet.server.mqtt.Publisher;
+import org.edgefleet.server.registry.ModelVersion;
+import org.edgefleet.server.registry.RegistryService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers chunk requests with bounded flow: a chunk is in flight from the moment it is read until
+ * the broker acknowledges its publication, and at most {@code perDevice} chunks per device and
+ * {@code total} overall are in flight. Requested chunks beyond that wait in a small per-device
+ * queue (indexes only) served round-robin across devices; beyond the queue they are dropped, since
+ * an agent asks again for what it did not get.
+ */
+public final class TransferService implements DeviceListener, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TransferService.class);
+
+  /** Limits of the flow. */
+  public record Limits(int total, int perDevice, int queuePerDevice) {}
+
+  private record Chunk(String digest, int index) {}
+
+  private record Send(String deviceId, Chunk chunk) {}
+
+  private static final class DeviceQueue {
+    final ArrayDeque<Chunk> waiting = new ArrayDeque<>();
+    final Set<Chunk> pending = new HashSet<>();
+    int inFlight;
+  }
+
+  private final RegistryService registry;
+  private final ChunkSource source;
+  private final Publisher publisher;
+  private final Topics topics;
+  private final Limits limits;
+  private final ExecutorService io;
+  private final ServerMetrics metrics;
+  // Guarded by this: the flow state is small and every change is a few operations.
+  private final Map<String, DeviceQueue> devices = new HashMap<>();
+  private final ArrayDeque<String> rotation = new ArrayDeque<>();
+  private int inFlight;
+  private int queued;
+  private int peakTotal;
+  private int peakPerDevice;
+
+  public TransferService(RegistryService registry, Publisher publisher, Topics topics, Limits limits, ExecutorService io,
+      ServerMetrics metrics) {
+    this.registry = registry;
+    this.source = new ChunkSource(registry);
+    this.publisher = publisher;
+    this.topics = topics;
+    this.limits = limits;
+    this.io = io;
+    this.metrics = metrics;
+    registry.onBlobRemoved(source::evict);
+    metrics.gauge("fleet.transfer.chunks.in.flight", "Chunks published and not yet acknowledged by the broker", this::inFlight);
+    metrics.gauge("fleet.transfer.chunks.queued", "Requested chunks waiting for a free in-flight slot", this::queued);
+    metrics.gauge("fleet.transfer.chunks.in.flight.peak", "Most chunks in flight at once since start", this::peakInFlight);
+    metrics.gauge("fleet.transfer.chunks.in.flight.device.peak", "Most chunks in flight to one device at once since start",
+        this::peakInFlightPerDevice);
+  }
+
+  /** Queues the requested chunks of a bundle the server holds; requests for other bundles are counted and ignored. */
+  public void onRequest(String deviceId, ChunkRequest request) {
+    Optional<ModelVersion> v = registry.byDigest(request.digest());
+    if (v.isEmpty()) {
+      metrics.rejected(RejectReason.UNKNOWN_DIGEST);
+      LOG.debug("event=chunk_request_unknown_digest device={} digest={}", deviceId, request.digest());
+      return;
+    }
+    int count = v.get().bundle().chunkCount();
+    if (request.chunks().stream().anyMatch(i -> i >= count)) {
+      metrics.rejected(RejectReason.INVALID);
+      LOG.debug("event=chunk_request_out_of_range device={} digest={} chunks={}", deviceId, request.digest(), count);
+      return;
+    }
+    int dropped = 0;
+    List<Send> sends;
+    synchronized (this) {
+      DeviceQueue q = devices.computeIfAbsent(deviceId, id -> new DeviceQueue());
+      boolean wasWaiting = !q.waiting.isEmpty();
+      for (int index : request.chunks()) {
+        Chunk c = new Chunk(request.digest(), index);
+        if (q.pending.contains(c)) {
+          continue;
+        }
+        if (q.waiting.size() >= limits.queuePerDevice()) {
+          dropped++;
+          continue;
+        }
+        q.waiting.add(c);
+        q.pending.add(c);
+        queued++;
+      }
+      if (!wasWaiting && !q.waiting.isEmpty()) {
+        rotation.add(deviceId);
+      }
+      forgetIfIdle(deviceId, q);
+      sends = dispatch();
+    }
+    for (int i = 0; i < dropped; i++) {
+      metrics.chunkRequestDropped();
+    }
+    sends.forEach(this::send);
+  }
+
+  /** Takes waiting chunks round-robin while the limits allow. Caller holds the lock. */
+  private List<Send> dispatch() {
+    List<Send> out = new ArrayList<>();
+    int blocked = 0;
+    while (inFlight < limits.total() && !rotation.isEmpty() && blocked < rotation.size()) {
+      String id = rotation.poll();
+      DeviceQueue q = devices.get(id);
+      if (q == null || q.waiting.isEmpty()) {
+        continue;
+      }
+      if (q.inFlight >= limits.perDevice()) {
+        rotation.add(id);
+        blocked++;
+        continue;
+      }
+      Chunk c = q.waiting.poll();
+      queued--;
+      q.inFlight++;
+      inFlight++;
+      peakTotal = Math.max(peakTotal, inFlight);
+      peakPerDevice = Math.max(peakPerDevice, q.inFlight);
+      out.add(new Send(id, c));
+      blocked = 0;
+      if (!q.waiting.isEmpty()) {
+        rotation.add(id);
+      }
+    }
+    return out;
+  }
+
+  private void send(Send s) {
+    try {
+      io.execute(() -> {
+        byte[] frame;
+        try {
+          BundleRef bundle = registry.byDigest(s.chunk().digest()).map(ModelVersion::bundle).orElseThrow(() ->
+              new IOException("bundle " + s.chunk().digest() + " was deleted"));
+          frame = new ChunkMessage(bundle.digest(), s.chunk().index(), source.read(bundle, s.chunk().index())).encode();
+        } catch (IOException | RuntimeException e) {
+          LOG.warn("event=chunk_read_failed device={} digest={} index={} reason=\"{}\"", s.deviceId(), s.chunk().digest(),
+              s.chunk().index(), e.getMessage());
+          done(s, 0);
+          return;
+        }
+        publisher.publish(topics.topic(s.deviceId(), TopicKind.BUNDLE_CHUNK), frame, 1, false)
+            .whenComplete((v, e) -> done(s, e == null ? frame.length : 0));
+      });
+    } catch (RejectedExecutionException shuttingDown) {
+      done(s, 0);
+    }
+  }
+
+  /** A chunk left flight: acknowledged (bytes > 0) or failed; frees its slots and sends what waits. */
+  private void done(Send s, int bytes) {
+    if (bytes > 0) {
+      metrics.chunkSent(bytes);
+    } else {
+      metrics.chunkRequestDropped();
+    }
+    List<Send> next;
+    synchronized (this) {
+      inFlight--;
+      DeviceQueue q = devices.get(s.deviceId());
+      if (q != null) {
+        q.inFlight--;
+        q.pending.remove(s.chunk());
+        forgetIfIdle(s.deviceId(), q);
+      }
+      next = dispatch();
+    }
+    next.forEach(this::send);
+  }
+
+  private void forgetIfIdle(String deviceId, DeviceQueue q) {
+    if (q.inFlight == 0 && q.waiting.isEmpty()) {
+      devices.remove(deviceId);
+    }
+  }
+
+  /** A device that went offline will ask again after reconnecting: drop what waits for it. */
+  @Override
+  public void onOffline(String deviceId) {
+    synchronized (this) {
+      DeviceQueue q = devices.get(deviceId);
+      if (q != null) {
+        queued -= q.waiting.size();
+        q.waiting.forEach(q.pending::remove);
+        q.waiting.clear();
+        rotation.remove(deviceId);
+        forgetIfIdle(deviceId, q);
+      }
+    }
+  }
+
+  public synchronized int inFlight() {
+    return inFlight;
+  }
+
+  public synchronized int queued() {
+    return queued;
+  }
+
+  public synchronized int peakInFlight() {
+    return peakTotal;
+  }
+
+  public synchronized int peakInFlightPerDevice() {
+    return peakPerDevice;
+  }
+
+  @Override
+  public void close() {
+    source.close();
+  }
+}

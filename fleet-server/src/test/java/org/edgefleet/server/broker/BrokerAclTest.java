@@ -1,0 +1,181 @@
+package org.edgefleet.server.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.edgefleet.protocol.message.MessageCodec;
+import org.edgefleet.protocol.message.ReportedState;
+import org.edgefleet.protocol.mqtt.TopicKind;
+import org.edgefleet.server.FleetServer;
+import org.edgefleet.server.support.Api;
+import org.edgefleet.server.support.FakeDevice;
+import org.edgefleet.server.support.TestServers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the embedded broker lets clients do. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BrokerAclTest {
+
+  private static final Duration LONG = Duration.ofSeconds(30);
+
+  private FleetServer server;
+  private Api api;
+
+  @BeforeAll
+  void start(@TempDir Path dir) throws IOException {
+    server = FleetServer.start(TestServers.config(dir).build());
+    api = new Api(server.httpUrl());
+  }
+
+  @AfterAll
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void aDeviceCannotPublishUnderAnotherDevicesTopicsNorOnServerBoundOnes() throws Exception {
+    try (FakeDevice mallory = new FakeDevice(server.mqttUrl(), "mallory", server.topics())) {
+      mallory.client().setTimeToWait(1500);
+      byte[] forged = MessageCodec.encode(report("victim"));
+      // The broker drops an unauthorized publication without acknowledging it.
+      assertThatThrownBy(() -> mallory.client().publish(server.topics().topic("victim", TopicKind.REPORTED), forged, 1, false))
+          .isInstanceOf(MqttException.class);
+    }
+    try (FakeDevice mallory = new FakeDevice(server.mqttUrl(), "mallory", server.topics())) {
+      mallory.client().setTimeToWait(1500);
+      assertThatThrownBy(() -> mallory.client().publish(server.topics().topic("mallory", TopicKind.DESIRED), new byte[] {1}, 1, true))
+          .isInstanceOf(MqttException.class);
+    }
+    try (FakeDevice mallory = new FakeDevice(server.mqttUrl(), "mallory", server.topics())) {
+      mallory.report(Map.of("hw", "x"), 0, List.of());
+      await().atMost(LONG).until(() -> api.get("/api/v1/devices/mallory").status() == 200);
+    }
+    assertThat(api.get("/api/v1/devices/victim").status()).isEqualTo(404);
+  }
+
+  @Test
+  void aDeviceCanSubscribeOnlyToItsOwnDesiredStateAndChunks() throws Exception {
+    try (FakeDevice eve = new FakeDevice(server.mqttUrl(), "eve", server.topics())) {
+      MqttClient c = eve.client();
+      for (String filter : List.of(server.topics().topic("alice", TopicKind.DESIRED), server.topics().allDevices(TopicKind.DESIRED),
+          server.topics().topic("alice", TopicKind.BUNDLE_CHUNK), server.topics().deviceSubtree("eve"), "#",
+          server.topics().topic("eve", TopicKind.TELEMETRY))) {
+        assertThatThrownBy(() -> c.subscribe(filter, 1)).as(filter).isInstanceOf(MqttException.class);
+      }
+      c.subscribe(server.topics().topic("eve", TopicKind.DESIRED), 1);
+      c.subscribe(server.topics().topic("eve", TopicKind.BUNDLE_CHUNK), 1);
+    }
+  }
+
+  @Test
+  void loginRules() throws Exception {
+    assertRefused("dev-1", "dev-2", null);
+    assertRefused("fleet-server-2", EmbeddedBroker.serverUsername(), "wrong password");
+    assertRefused("fleet-server", EmbeddedBroker.serverUsername(), null);
+    assertRefused("bad id!", "bad id!", null);
+
+    MqttClient anonymous = new MqttClient(server.mqttUrl(), "anon", new MemoryPersistence());
+    anonymous.connect(new MqttConnectOptions());
+    assertThatThrownBy(() -> anonymous.subscribe(server.topics().topic("anon", TopicKind.DESIRED), 1))
+        .isInstanceOf(MqttException.class);
+    anonymous.disconnect();
+    anonymous.close();
+  }
+
+  /** Moquette 0.17 loses a session loop on a re-sent (DUP) QoS 1 publish; the broker heals itself. */
+  @Test
+  void aDuplicatePublishCannotLeaveTheBrokerDeaf() throws Exception {
+    EmbeddedBroker broker = server.broker().orElseThrow();
+    int restartsBefore = broker.restarts();
+    URI url = URI.create(server.mqttUrl());
+    try (Socket raw = new Socket(url.getHost(), url.getPort())) {
+      OutputStream out = raw.getOutputStream();
+      out.write(connect("dupper"));
+      byte[] connack = new DataInputStream(raw.getInputStream()).readNBytes(4);
+      assertThat(connack[3]).as("CONNACK return code").isZero();
+      out.write(duplicatePublish(server.topics().topic("dupper", TopicKind.REPORTED), MessageCodec.encode(report("dupper"))));
+      out.flush();
+      await().atMost(LONG).until(() -> broker.restarts() > restartsBefore);
+    }
+    await().atMost(LONG).until(server::mqttConnected);
+    try (FakeDevice after = new FakeDevice(server.mqttUrl(), "after-restart", server.topics())) {
+      after.report(Map.of(), 0, List.of());
+      await().atMost(LONG).until(() -> api.get("/api/v1/devices/after-restart").status() == 200);
+    }
+  }
+
+  private void assertRefused(String clientId, String username, String password) throws MqttException {
+    MqttClient c = new MqttClient(server.mqttUrl(), clientId, new MemoryPersistence());
+    MqttConnectOptions o = new MqttConnectOptions();
+    o.setUserName(username);
+    if (password != null) {
+      o.setPassword(password.toCharArray());
+    }
+    assertThatThrownBy(() -> c.connect(o)).as(clientId + "/" + username).isInstanceOf(MqttException.class);
+    c.close();
+  }
+
+  private static ReportedState report(String id) {
+    return new ReportedState(MessageCodec.VERSION, id, "0.1.0", Map.of(), 0, List.of(), null, Instant.now());
+  }
+
+  private static byte[] connect(String clientId) throws IOException {
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    string(body, "MQTT");
+    body.write(4); // MQTT 3.1.1
+    body.write(0x82); // user name, clean session
+    body.write(new byte[] {0, 60});
+    string(body, clientId);
+    string(body, clientId);
+    return packet(0x10, body.toByteArray());
+  }
+
+  private static byte[] duplicatePublish(String topic, byte[] payload) throws IOException {
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    string(body, topic);
+    body.write(new byte[] {0, 7}); // packet id
+    body.write(payload);
+    return packet(0x30 | 0x08 | 0x02, body.toByteArray()); // PUBLISH, DUP, QoS 1
+  }
+
+  private static void string(ByteArrayOutputStream out, String s) throws IOException {
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    out.write(b.length >> 8);
+    out.write(b.length & 0xff);
+    out.write(b);
+  }
+
+  private static byte[] packet(int header, byte[] body) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(header);
+    int len = body.length;
+    do {
+      int digit = len % 128;
+      len /= 128;
+      out.write(len > 0 ? digit | 0x80 : digit);
+    } while (len > 0);
+    out.write(body);
+    return out.toByteArray();
+  }
+}

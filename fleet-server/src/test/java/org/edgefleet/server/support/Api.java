@@ -1,0 +1,79 @@
+package org.edgefleet.server.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.edgefleet.protocol.json.Json;
+
+/** A small blocking client of the server's REST API. */
+public final class Api {
+
+  /** A status and body; {@link #json()} parses the body. */
+  public record Response(int status, String body) {
+    public JsonNode json() {
+      try {
+        return Json.mapper().readTree(body);
+      } catch (IOException e) {
+        throw new UncheckedIOException("not JSON: " + body, e);
+      }
+    }
+
+    public String error() {
+      return json().path("error").asText();
+    }
+  }
+
+  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final String base;
+
+  public Api(String baseUrl) {
+    this.base = baseUrl;
+  }
+
+  public Response get(String path) {
+    return send(request(path).GET());
+  }
+
+  public Response delete(String path) {
+    return send(request(path).DELETE());
+  }
+
+  public Response postJson(String path, String json) {
+    return send(request(path).header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  public Response postBytes(String path, byte[] body) {
+    return send(request(path).header("content-type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+  }
+
+  public Response upload(Path bundle) {
+    try {
+      return send(request("/api/v1/bundles").header("content-type", "application/vnd.edgefleet.bundle+zip")
+          .POST(HttpRequest.BodyPublishers.ofFile(bundle)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
+  }
+
+  private Response send(HttpRequest.Builder b) {
+    try {
+      HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      return new Response(r.statusCode(), r.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
