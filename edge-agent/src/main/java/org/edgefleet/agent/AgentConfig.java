@@ -28,11 +28,13 @@ import org.edgefleet.protocol.transfer.ChunkRequest;
  * @param keepAlive MQTT keep-alive interval
  * @param inferenceThreads ONNX Runtime intra-op threads per session
  * @param nativeDir where ONNX Runtime's native libraries are unpacked
+ * @param persistentSession whether the broker keeps the agent's MQTT session across disconnects
+ *     (off by default: see {@link #DEFAULT_PERSISTENT_SESSION})
  */
 public record AgentConfig(String deviceId, Path dataDir, Map<String, String> labels, String brokerUrl,
     String topicPrefix, Duration telemetryInterval, int outboxBound, Duration reconnectBase, Duration reconnectMax,
     int chunkWindow, Duration chunkTimeout, BundleLimits bundleLimits, int maxInflight, Duration keepAlive,
-    int inferenceThreads, Path nativeDir) {
+    int inferenceThreads, Path nativeDir, boolean persistentSession) {
 
   public static final String DEFAULT_BROKER_URL = "tcp://127.0.0.1:1883";
   public static final Duration DEFAULT_TELEMETRY_INTERVAL = Duration.ofSeconds(10);
@@ -44,6 +46,14 @@ public record AgentConfig(String deviceId, Path dataDir, Map<String, String> lab
   public static final int DEFAULT_MAX_INFLIGHT = 128;
   public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(30);
   public static final int DEFAULT_INFERENCE_THREADS = 1;
+  /**
+   * A clean session by default. The agent needs nothing a persistent session would keep: what it
+   * sends waits in its outbox until acknowledged, the desired state is retained, and missing chunks
+   * are requested again. A clean session also spares the broker a queue per offline device, and
+   * Moquette 0.17 (the embedded broker) stops serving a group of clients when a reconnecting client
+   * re-sends an unacknowledged QoS 1 message, which Paho does in a persistent session.
+   */
+  public static final boolean DEFAULT_PERSISTENT_SESSION = false;
 
   public AgentConfig {
     Topics.requireDeviceId(deviceId);

@@ -123,7 +123,8 @@ public final class EdgeAgent implements AutoCloseable {
     String statusTopic = topics.topic(c.deviceId(), TopicKind.STATUS);
     MqttSettings settings = new MqttSettings(c.brokerUrl(), c.deviceId(), c.deviceId(), c.dataDir().resolve("mqtt"),
         statusTopic, MessageCodec.encode(DeviceStatus.of(DeviceStatus.State.OFFLINE)), c.keepAlive(),
-        MqttSettings.DEFAULT_CONNECT_TIMEOUT, c.maxInflight(), new Backoff(c.reconnectBase(), c.reconnectMax()));
+        MqttSettings.DEFAULT_CONNECT_TIMEOUT, c.maxInflight(), new Backoff(c.reconnectBase(), c.reconnectMax()),
+        c.persistentSession());
     return new MqttTransport(settings, scheduler);
   }
 

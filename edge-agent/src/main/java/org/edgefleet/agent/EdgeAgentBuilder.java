@@ -41,6 +41,7 @@ public final class EdgeAgentBuilder {
   private Duration keepAlive = AgentConfig.DEFAULT_KEEP_ALIVE;
   private int inferenceThreads = AgentConfig.DEFAULT_INFERENCE_THREADS;
   private Path nativeDir;
+  private boolean persistentSession = AgentConfig.DEFAULT_PERSISTENT_SESSION;
 
   private TrustStore trust;
   private Transport transport;
@@ -158,6 +159,12 @@ public final class EdgeAgentBuilder {
     return this;
   }
 
+  /** Whether the broker keeps the MQTT session across disconnects; see {@link AgentConfig#DEFAULT_PERSISTENT_SESSION}. */
+  public EdgeAgentBuilder persistentSession(boolean persistent) {
+    this.persistentSession = persistent;
+    return this;
+  }
+
   public EdgeAgentBuilder clock(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock must not be null");
     return this;
@@ -170,7 +177,7 @@ public final class EdgeAgentBuilder {
     }
     AgentConfig config = new AgentConfig(deviceId, dataDir, labels, brokerUrl, topicPrefix, telemetryInterval,
         outboxBound, reconnectBase, reconnectMax, chunkWindow, chunkTimeout, bundleLimits, maxInflight, keepAlive,
-        inferenceThreads, nativeDir != null ? nativeDir : dataDir.resolve("native"));
+        inferenceThreads, nativeDir != null ? nativeDir : dataDir.resolve("native"), persistentSession);
     return new EdgeAgent(config, new EdgeAgent.Parts(trust, transport, outbox, scheduler, List.copyOf(engines), clock));
   }
 }

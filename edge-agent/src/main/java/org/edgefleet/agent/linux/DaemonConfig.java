@@ -23,7 +23,8 @@ import org.edgefleet.protocol.trust.TrustStore;
 public record DaemonConfig(String deviceId, String brokerUrl, Path dataDir, Map<String, String> labels,
     List<Path> trustKeys, List<String> revokedKeys, String topicPrefix, Long telemetryIntervalMs, Integer outboxBound,
     Boolean outboxSyncEveryCommit, Long reconnectBaseMs, Long reconnectMaxMs, Integer chunkWindow, Long chunkTimeoutMs,
-    Long maxBundleBytes, Integer maxInflight, Integer keepAliveSeconds, Integer inferenceThreads, Path nativeDir) {
+    Long maxBundleBytes, Integer maxInflight, Integer keepAliveSeconds, Integer inferenceThreads, Path nativeDir,
+    Boolean persistentSession) {
 
   private static final int MAX_CONFIG_BYTES = 256 * 1024;
 
@@ -50,7 +51,7 @@ public record DaemonConfig(String deviceId, String brokerUrl, Path dataDir, Map<
     return new DaemonConfig(deviceId, brokerUrl, base.resolve(dataDir), labels,
         trustKeys.stream().map(base::resolve).toList(), revokedKeys, topicPrefix, telemetryIntervalMs, outboxBound,
         outboxSyncEveryCommit, reconnectBaseMs, reconnectMaxMs, chunkWindow, chunkTimeoutMs, maxBundleBytes, maxInflight,
-        keepAliveSeconds, inferenceThreads, nativeDir == null ? null : base.resolve(nativeDir));
+        keepAliveSeconds, inferenceThreads, nativeDir == null ? null : base.resolve(nativeDir), persistentSession);
   }
 
   public Path effectiveNativeDir() {
@@ -88,7 +89,8 @@ public record DaemonConfig(String deviceId, String brokerUrl, Path dataDir, Map<
         .maxInflight(maxInflight == null ? AgentConfig.DEFAULT_MAX_INFLIGHT : maxInflight)
         .keepAlive(keepAliveSeconds == null ? AgentConfig.DEFAULT_KEEP_ALIVE : Duration.ofSeconds(keepAliveSeconds))
         .inferenceThreads(inferenceThreads == null ? AgentConfig.DEFAULT_INFERENCE_THREADS : inferenceThreads)
-        .nativeLibraryDir(effectiveNativeDir());
+        .nativeLibraryDir(effectiveNativeDir())
+        .persistentSession(persistentSession == null ? AgentConfig.DEFAULT_PERSISTENT_SESSION : persistentSession);
     if (maxBundleBytes != null) {
       b.bundleLimits(BundleLimits.DEFAULT.withMaxBundleBytes(maxBundleBytes));
     }

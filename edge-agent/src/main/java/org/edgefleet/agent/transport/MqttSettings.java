@@ -11,10 +11,12 @@ import java.util.Objects;
  * @param persistenceDir where Paho keeps in-flight QoS 1 messages of the persistent session
  * @param willTopic retained last will, published by the broker when the connection drops
  * @param maxInflight unacknowledged publishes Paho accepts at once
+ * @param persistentSession whether the broker keeps the session (subscriptions, queued QoS 1
+ *     messages) across disconnects
  */
 public record MqttSettings(String serverUri, String clientId, String username, Path persistenceDir,
     String willTopic, byte[] willPayload, Duration keepAlive, Duration connectTimeout, int maxInflight,
-    Backoff backoff) {
+    Backoff backoff, boolean persistentSession) {
 
   public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(30);
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);

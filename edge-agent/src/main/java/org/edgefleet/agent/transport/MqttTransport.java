@@ -178,7 +178,7 @@ public final class MqttTransport implements Transport {
   private MqttConnectOptions options() {
     MqttConnectOptions o = new MqttConnectOptions();
     o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-    o.setCleanSession(false);
+    o.setCleanSession(!settings.persistentSession());
     o.setAutomaticReconnect(false);
     o.setMaxInflight(settings.maxInflight());
     o.setKeepAliveInterval((int) Math.max(1, settings.keepAlive().getSeconds()));

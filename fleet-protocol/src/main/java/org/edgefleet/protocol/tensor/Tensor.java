@@ -88,6 +88,16 @@ public final class Tensor {
     return shape.clone();
   }
 
+  /** Number of dimensions; with {@link #dim} it reads the shape without copying it. */
+  @JsonIgnore
+  public int rank() {
+    return shape.length;
+  }
+
+  public long dim(int i) {
+    return shape[i];
+  }
+
   @JsonIgnore
   public float[] floats() {
     if (floats == null) {

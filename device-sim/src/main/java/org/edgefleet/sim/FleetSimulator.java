@@ -1,0 +1,229 @@
+package org.edgefleet.sim;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import org.edgefleet.agent.EdgeAgent;
+import org.edgefleet.agent.EdgeAgentBuilder;
+import org.edgefleet.protocol.trust.TrustStore;
+
+/**
+ * Runs N real edge agents in one JVM against a broker: each with its own id, data directory,
+ * labels and profile, all sharing a few scheduler threads, each fed sensor readings by a
+ * simulated application at its profile's rate.
+ */
+public final class FleetSimulator implements AutoCloseable {
+
+  private final Builder settings;
+  private final ScheduledExecutorService agentThreads;
+  private final ScheduledExecutorService appThreads;
+  private final List<SimulatedDevice> devices = new ArrayList<>();
+
+  private FleetSimulator(Builder settings) {
+    this.settings = settings;
+    this.agentThreads = Executors.newScheduledThreadPool(settings.agentThreads, daemon("sim-agent"));
+    this.appThreads = Executors.newScheduledThreadPool(settings.appThreads, daemon("sim-app"));
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Starts every agent; each serves its installed models at once and connects in the background. */
+  private static FleetSimulator start(Builder settings) throws IOException {
+    FleetSimulator sim = new FleetSimulator(settings);
+    try {
+      for (int i = 0; i < settings.devices; i++) {
+        sim.startDevice(i);
+      }
+    } catch (IOException | RuntimeException e) {
+      sim.close();
+      throw e;
+    }
+    return sim;
+  }
+
+  private void startDevice(int index) throws IOException {
+    DeviceProfile profile = settings.profiles.get(index % settings.profiles.size());
+    String id = deviceId(settings.idPrefix, index);
+    EdgeAgentBuilder agentBuilder = EdgeAgent.builder()
+        .deviceId(id)
+        .dataDir(settings.dataRoot.resolve(id))
+        .labels(profile.labels())
+        .brokerUrl(settings.brokerUrl)
+        .trust(settings.trust)
+        .telemetryInterval(settings.telemetryInterval)
+        .scheduler(agentThreads);
+    EdgeAgent agent = settings.customizer.apply(agentBuilder).build();
+    agent.start();
+    SimulatedDevice device = new SimulatedDevice(agent, profile, settings.model, settings.input, settings.seed + index);
+    devices.add(device);
+    if (profile.predictsPerSecond() > 0) {
+      long periodMicros = Math.max(100, (long) (1_000_000 / profile.predictsPerSecond()));
+      long firstDelay = ThreadLocalRandom.current().nextLong(periodMicros);
+      appThreads.scheduleAtFixedRate(device::predictOnce, firstDelay, periodMicros, TimeUnit.MICROSECONDS);
+    }
+  }
+
+  /** Device ids are the prefix and a zero-padded index: {@code sim-0007}. */
+  public static String deviceId(String prefix, int index) {
+    return String.format("%s-%04d", prefix, index);
+  }
+
+  public List<SimulatedDevice> devices() {
+    return Collections.unmodifiableList(devices);
+  }
+
+  /** How many devices have {@code version} of {@code model} active. */
+  public long countActive(String model, int version) {
+    return devices.stream().filter(d -> d.agent().activeVersion(model).orElse(-1) == version).count();
+  }
+
+  public long countConnected() {
+    return devices.stream().filter(d -> d.agent().isConnected()).count();
+  }
+
+  public long totalPredictions() {
+    return devices.stream().mapToLong(SimulatedDevice::predictions).sum();
+  }
+
+  public long totalFailures() {
+    return devices.stream().mapToLong(SimulatedDevice::failures).sum();
+  }
+
+  /** Stops the applications first, so every prediction made is in some agent's telemetry, then the agents. */
+  @Override
+  public void close() {
+    appThreads.shutdownNow();
+    awaitQuietly(appThreads);
+    for (SimulatedDevice d : devices) {
+      d.agent().close();
+    }
+    agentThreads.shutdownNow();
+    awaitQuietly(agentThreads);
+  }
+
+  private static void awaitQuietly(ScheduledExecutorService pool) {
+    try {
+      pool.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static ThreadFactory daemon(String name) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** Settings of a simulated fleet; broker URL, data root and trust store are required. */
+  public static final class Builder {
+    private String brokerUrl;
+    private Path dataRoot;
+    private TrustStore trust;
+    private int devices = 20;
+    private String idPrefix = "sim";
+    private List<DeviceProfile> profiles = List.of(DeviceProfile.defaultProfile());
+    private String model = "motor-anomaly";
+    private String input = "features";
+    private Duration telemetryInterval = Duration.ofSeconds(10);
+    private long seed = 1;
+    private int agentThreads = 2;
+    private int appThreads = 1;
+    private UnaryOperator<EdgeAgentBuilder> customizer = UnaryOperator.identity();
+
+    private Builder() {}
+
+    public Builder brokerUrl(String url) {
+      this.brokerUrl = Objects.requireNonNull(url, "brokerUrl must not be null");
+      return this;
+    }
+
+    public Builder dataRoot(Path dir) {
+      this.dataRoot = Objects.requireNonNull(dir, "dataRoot must not be null");
+      return this;
+    }
+
+    public Builder trust(TrustStore trust) {
+      this.trust = Objects.requireNonNull(trust, "trust must not be null");
+      return this;
+    }
+
+    public Builder devices(int count) {
+      if (count < 1 || count > 100_000) {
+        throw new IllegalArgumentException("devices must be between 1 and 100000, was " + count);
+      }
+      this.devices = count;
+      return this;
+    }
+
+    public Builder idPrefix(String prefix) {
+      this.idPrefix = Objects.requireNonNull(prefix, "idPrefix must not be null");
+      return this;
+    }
+
+    /** Device i gets profile i modulo the list's size. */
+    public Builder profiles(List<DeviceProfile> profiles) {
+      if (profiles == null || profiles.isEmpty()) {
+        throw new IllegalArgumentException("at least one device profile is needed");
+      }
+      this.profiles = List.copyOf(profiles);
+      return this;
+    }
+
+    /** The model the simulated application predicts with, and its input tensor's name. */
+    public Builder model(String model, String input) {
+      this.model = Objects.requireNonNull(model, "model must not be null");
+      this.input = Objects.requireNonNull(input, "input must not be null");
+      return this;
+    }
+
+    public Builder telemetryInterval(Duration interval) {
+      this.telemetryInterval = Objects.requireNonNull(interval, "telemetryInterval must not be null");
+      return this;
+    }
+
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /** Threads shared by all agents (updates, telemetry, outbox), and by the simulated applications. */
+    public Builder threads(int agentThreads, int appThreads) {
+      if (agentThreads < 1 || appThreads < 1) {
+        throw new IllegalArgumentException("thread counts must be >= 1");
+      }
+      this.agentThreads = agentThreads;
+      this.appThreads = appThreads;
+      return this;
+    }
+
+    /** Adjusts every agent's builder (backoff, chunk window...) before it is built. */
+    public Builder customizeAgents(UnaryOperator<EdgeAgentBuilder> customizer) {
+      this.customizer = Objects.requireNonNull(customizer, "customizer must not be null");
+      return this;
+    }
+
+    public FleetSimulator start() throws IOException {
+      if (brokerUrl == null || dataRoot == null || trust == null) {
+        throw new IllegalStateException("brokerUrl, dataRoot and trust must be set");
+      }
+      return FleetSimulator.start(this);
+    }
+  }
+}
