@@ -82,9 +82,10 @@ public final class SimulatorCli implements Callable<Integer> {
         .telemetryInterval(telemetryInterval).start()) {
       Runtime.getRuntime().addShutdownHook(new Thread(sim::close, "sim-shutdown"));
       System.out.printf("started %d devices (%s-0000...) against %s%n", devices, idPrefix, broker);
-      Instant end = duration.isZero() ? Instant.MAX : Instant.now().plus(duration);
-      while (Instant.now().isBefore(end)) {
-        Thread.sleep(Math.min(statusEvery.toMillis(), Math.max(1, Duration.between(Instant.now(), end).toMillis())));
+      Instant end = duration.isZero() ? null : Instant.now().plus(duration);
+      while (end == null || Instant.now().isBefore(end)) {
+        long untilEnd = end == null ? Long.MAX_VALUE : Math.max(1, Duration.between(Instant.now(), end).toMillis());
+        Thread.sleep(Math.min(statusEvery.toMillis(), untilEnd));
         System.out.println(status(sim));
       }
     }
