@@ -1,19 +1,15 @@
 package org.edgefleet.agent.metrics;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.edgefleet.protocol.json.Json;
 import org.edgefleet.protocol.message.MessageCodec;
 import org.edgefleet.protocol.message.TelemetryBatch;
 
 /**
  * Closes one telemetry interval: every model version's calls, errors and latency histogram, the
- * process's resource use, and the agent's counters. The counters travel as an extra
- * {@code counters} object beside the batch's fields (readers ignore fields they do not know)
- * until {@link TelemetryBatch} has a field for them. Not thread-safe: runs on the agent loop.
+ * process's resource use, and the agent's counters. Not thread-safe: runs on the agent loop.
  */
 public final class TelemetryCollector {
 
@@ -47,14 +43,11 @@ public final class TelemetryCollector {
       TelemetryBatch.ResourceUsage resources, Map<String, Long> counters) {
 
     public TelemetryBatch batch(long seq) {
-      return new TelemetryBatch(MessageCodec.VERSION, deviceId, seq, from, to, models, resources);
+      return new TelemetryBatch(MessageCodec.VERSION, deviceId, seq, from, to, models, resources, counters);
     }
 
     public byte[] encode(long seq) {
-      ObjectNode json = Json.mapper().valueToTree(batch(seq));
-      ObjectNode c = json.putObject("counters");
-      counters.forEach(c::put);
-      return Json.write(json);
+      return MessageCodec.encode(batch(seq));
     }
   }
 }

@@ -2,14 +2,17 @@ package org.edgefleet.protocol.message;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.edgefleet.protocol.mqtt.Topics;
 
 /**
  * Metrics a device recorded over {@code [from, to)}. {@code seq} grows per device and survives
  * restarts, so a batch sent twice (after a lost acknowledgement) is stored once.
+ *
+ * @param counters the agent's own running totals (e.g. outboxDropped, corruptChunks), by name
  */
 public record TelemetryBatch(int v, String deviceId, long seq, Instant from, Instant to,
-    List<ModelMetrics> models, ResourceUsage resources) {
+    List<ModelMetrics> models, ResourceUsage resources, Map<String, Long> counters) {
 
   public static final int MAX_BYTES = 256 * 1024;
 
@@ -20,6 +23,7 @@ public record TelemetryBatch(int v, String deviceId, long seq, Instant from, Ins
       throw new IllegalArgumentException("telemetry needs seq >= 0 and from <= to");
     }
     models = models == null ? List.of() : List.copyOf(models);
+    counters = counters == null ? Map.of() : Map.copyOf(counters);
   }
 
   /**

@@ -26,7 +26,7 @@ class MessageCodecTest {
     }
     TelemetryBatch batch = new TelemetryBatch(1, "dev-1", 7, T, T.plusSeconds(10),
         List.of(new TelemetryBatch.ModelMetrics("m", 2, 1000, 3, LatencyHistograms.encode(h))),
-        new TelemetryBatch.ResourceUsage(0.5, 1L << 20, 1L << 19, null));
+        new TelemetryBatch.ResourceUsage(0.5, 1L << 20, 1L << 19, null), Map.of("outboxDropped", 3L));
     TelemetryBatch back = MessageCodec.decode(MessageCodec.encode(batch), TelemetryBatch.class, TelemetryBatch.MAX_BYTES);
     assertThat(back).isEqualTo(batch);
     Histogram decoded = LatencyHistograms.decode(back.models().get(0).latencyMicros());

@@ -39,6 +39,6 @@ class SqliteTelemetryStoreTest {
 
   private static TelemetryBatch batch(String device, long seq) {
     return new TelemetryBatch(MessageCodec.VERSION, device, seq, Instant.EPOCH, Instant.EPOCH.plusSeconds(60),
-        List.of(new TelemetryBatch.ModelMetrics("m", 1, 10, 1, null)), new TelemetryBatch.ResourceUsage(0.5, 1L, null, 40.0));
+        List.of(new TelemetryBatch.ModelMetrics("m", 1, 10, 1, null)), new TelemetryBatch.ResourceUsage(0.5, 1L, null, 40.0), null);
   }
 }
