@@ -73,7 +73,7 @@ final class InputPlan {
       if (t == null) {
         throw mismatch("expects inputs " + Arrays.toString(names) + " but got " + inputs.keySet());
       }
-      if (t.dtype() != dtypes[i] || !fits(t.shape(), shapes[i])) {
+      if (t.dtype() != dtypes[i] || !fits(t, shapes[i])) {
         throw mismatch("expects input '" + names[i] + "' as " + dtypes[i].wireName() + " " + Arrays.toString(shapes[i])
             + " (-1: any size) but got " + t.dtype().wireName() + " " + Arrays.toString(t.shape()));
       }
@@ -99,12 +99,13 @@ final class InputPlan {
     return out;
   }
 
-  private static boolean fits(long[] actual, long[] spec) {
-    if (actual.length != spec.length) {
+  // Reads the shape in place: predict is the hot path, and shape() copies.
+  private static boolean fits(Tensor actual, long[] spec) {
+    if (actual.rank() != spec.length) {
       return false;
     }
     for (int d = 0; d < spec.length; d++) {
-      if (spec[d] != -1 && spec[d] != actual[d]) {
+      if (spec[d] != -1 && spec[d] != actual.dim(d)) {
         return false;
       }
     }
