@@ -1,0 +1,88 @@
+package org.edgefleet.bench.fleet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.edgefleet.protocol.json.Json;
+
+/** The operator's side of a benchmark: the fleet server's REST API over real HTTP, as a user drives it. */
+public final class FleetApi {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final String base;
+
+  FleetApi(String baseUrl) {
+    this.base = baseUrl;
+  }
+
+  /** Uploads a bundle; the server must register it (201). */
+  public JsonNode upload(Path bundle) throws IOException, InterruptedException {
+    return expect(201, "upload " + bundle.getFileName(), HttpRequest.newBuilder(uri("/api/v1/bundles"))
+        .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofFile(bundle)));
+  }
+
+  /** Starts a rollout of the version to the devices the selector matches; returns its id. */
+  public long createRollout(String model, int version, String selector) throws IOException, InterruptedException {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("model", model);
+    body.put("version", version);
+    body.put("selector", selector);
+    return expect(201, "create a rollout", HttpRequest.newBuilder(uri("/api/v1/rollouts"))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(Json.write(body))))
+        .get("id").asLong();
+  }
+
+  public JsonNode rollout(long id) throws IOException, InterruptedException {
+    return expect(200, "read rollout " + id, HttpRequest.newBuilder(uri("/api/v1/rollouts/" + id)).GET());
+  }
+
+  /** The device as the server sees it, or null while the server does not know it. */
+  public JsonNode device(String id) throws IOException, InterruptedException {
+    HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/api/v1/devices/" + id)).GET());
+    return r.statusCode() == 404 ? null : parse(200, "read device " + id, r);
+  }
+
+  /** Every device the server knows. */
+  public JsonNode devices() throws IOException, InterruptedException {
+    return expect(200, "list devices", HttpRequest.newBuilder(uri("/api/v1/devices")).GET()).get("devices");
+  }
+
+  /** The value of one unlabelled Prometheus metric, e.g. {@code fleet_devices_known}. */
+  public double prometheus(String metric) throws IOException, InterruptedException {
+    String text = send(HttpRequest.newBuilder(uri("/metrics")).GET()).body();
+    for (String line : text.split("\n")) {
+      if (line.startsWith(metric + " ")) {
+        return Double.parseDouble(line.substring(metric.length() + 1).trim());
+      }
+    }
+    throw new IOException("the server's /metrics has no " + metric);
+  }
+
+  private JsonNode expect(int status, String what, HttpRequest.Builder request) throws IOException, InterruptedException {
+    return parse(status, what, send(request));
+  }
+
+  private static JsonNode parse(int status, String what, HttpResponse<String> r) throws IOException {
+    if (r.statusCode() != status) {
+      throw new IOException("could not " + what + ": HTTP " + r.statusCode() + " " + r.body());
+    }
+    return Json.mapper().readTree(r.body());
+  }
+
+  private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+    return http.send(request.timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private URI uri(String path) {
+    return URI.create(base + path);
+  }
+}
