@@ -48,7 +48,8 @@ class BrokerRestartResumeTest {
       assertThat(sim.countActive(SampleBundles.MODEL, 1)).as("still mid-transfer at the crash").isLessThan(DEVICES);
 
       mosquitto.start();
-      await().atMost(FleetFixture.PATIENCE).until(() -> sim.countActive(SampleBundles.MODEL, 1) == DEVICES);
+      // Generous: every agent and the server back off before reconnecting, then re-request on timeouts.
+      await().atMost(FleetFixture.PATIENCE.multipliedBy(2)).until(() -> sim.countActive(SampleBundles.MODEL, 1) == DEVICES);
 
       // Starting over would send at least DEVICES * chunks + sentBeforeCrash chunks. Resuming sends
       // each chunk once, plus those lost in flight at the crash and re-requested after a timeout.
