@@ -55,7 +55,7 @@ echo
 say "Starting $DEVICES simulated devices (log: $DATA/devices.log)"
 java -jar device-sim/target/device-sim.jar --packager-key "$DATA/keys/packager.pub" \
   --broker "tcp://127.0.0.1:$MQTT_PORT" --server "$API" --devices "$DEVICES" \
-  --data-dir "$DATA/devices" --telemetry-interval PT2S > "$DATA/devices.log" 2>&1 &
+  --data-dir "$DATA/devices" --telemetry-interval 2s > "$DATA/devices.log" 2>&1 &
 SIM_PID=$!
 known() { curl -sf "$API/metrics" | awk '/^fleet_devices_known/ {print int($2)}'; }
 for _ in $(seq 1 120); do
@@ -76,7 +76,7 @@ for _ in $(seq 1 240); do
 done
 grep 'connected=' "$DATA/devices.log" | tail -n 1 || true
 
-say "The fleet is running. Try:"
+say "The fleet is running. Dashboard: $API/ (docs/dashboard.md). Or try:"
 cat <<EOT
   curl $API/api/v1/devices
   curl $API/api/v1/rollouts/$ROLLOUT_ID

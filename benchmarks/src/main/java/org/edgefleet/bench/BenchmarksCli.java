@@ -1,11 +1,19 @@
 package org.edgefleet.bench;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.edgefleet.bench.footprint.FootprintBenchmark;
+import org.edgefleet.bench.localapi.LocalApiBenchmark;
 import org.edgefleet.bench.predict.PredictBenchmark;
+import org.edgefleet.bench.predict.ShadowBenchmark;
+import org.edgefleet.bench.published.PublishedModelsBenchmark;
+import org.edgefleet.bench.quantize.QuantizeBenchmark;
+import org.edgefleet.bench.rollout.CanaryBenchmark;
 import org.edgefleet.bench.rollout.RolloutBenchmark;
+import org.edgefleet.bench.scaleout.ScaleOutBenchmark;
 import org.edgefleet.bench.telemetry.TelemetryIngestBenchmark;
+import org.edgefleet.protocol.config.DurationText;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,19 +24,21 @@ import picocli.CommandLine.Mixin;
  */
 @Command(name = "benchmarks", mixinStandardHelpOptions = true, version = "EdgeFleet benchmarks 0.1.0",
     description = "Measures EdgeFleet against baselines taken in the same run, because the machines are shared and noisy.",
-    subcommands = {BenchmarksCli.All.class, BenchmarksCli.Predict.class, BenchmarksCli.Rollout.class,
-        BenchmarksCli.Telemetry.class, BenchmarksCli.Footprint.class})
+    subcommands = {BenchmarksCli.All.class, BenchmarksCli.Predict.class, BenchmarksCli.Shadow.class, BenchmarksCli.Rollout.class, BenchmarksCli.Canary.class,
+        BenchmarksCli.Telemetry.class, BenchmarksCli.Footprint.class, BenchmarksCli.Quantize.class,
+        BenchmarksCli.Published.class, BenchmarksCli.LocalApi.class, BenchmarksCli.ScaleOut.class})
 public final class BenchmarksCli implements Runnable {
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    // A thousand agents log a line each at info; progress goes to stderr instead.
-    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-    }
-    System.exit(new CommandLine(new BenchmarksCli()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command, reading durations in the project's one syntax (30s, 5m) instead of picocli's ISO-8601. */
+  static CommandLine commandLine() {
+    return new CommandLine(new BenchmarksCli()).registerConverter(Duration.class, DurationText::parse);
   }
 
   @Override
@@ -36,7 +46,8 @@ public final class BenchmarksCli implements Runnable {
     spec.commandLine().usage(System.out);
   }
 
-  @Command(name = "all", description = "Runs predict, rollout, telemetry and footprint (about 15 minutes; seconds with --quick).")
+  @Command(name = "all", mixinStandardHelpOptions = true,
+      description = "Runs predict, rollout, telemetry and footprint (about 8 minutes on 2 cores; under a minute with --quick).")
   static final class All extends BenchmarkRun {
     @Mixin BenchmarkOptions.Predict predict;
     @Mixin BenchmarkOptions.Rollout rollout;
@@ -53,7 +64,8 @@ public final class BenchmarksCli implements Runnable {
     }
   }
 
-  @Command(name = "predict", description = "Agent predict p50/p99 vs raw ONNX Runtime run, same model and inputs.")
+  @Command(name = "predict", mixinStandardHelpOptions = true,
+      description = "Agent predict p50/p99 vs raw ONNX Runtime run, same model and inputs.")
   static final class Predict extends BenchmarkRun {
     @Mixin BenchmarkOptions.Predict options;
 
@@ -63,7 +75,19 @@ public final class BenchmarksCli implements Runnable {
     }
   }
 
-  @Command(name = "rollout", description = "Rollout of a bundle to N simulated agents vs raw broker fan-out of the same bytes.")
+  @Command(name = "shadow", mixinStandardHelpOptions = true,
+      description = "Agent predict p50 with a shadow version running beside the active one vs without.")
+  static final class Shadow extends BenchmarkRun {
+    @Mixin BenchmarkOptions.Predict options;
+
+    @Override
+    List<Named> benchmarks() {
+      return List.of(new Named(ShadowBenchmark.NAME, dir -> ShadowBenchmark.run(dir, options.settings(quick()))));
+    }
+  }
+
+  @Command(name = "rollout", mixinStandardHelpOptions = true,
+      description = "Rollout of a bundle to N simulated agents vs raw broker fan-out of the same bytes.")
   static final class Rollout extends BenchmarkRun {
     @Mixin BenchmarkOptions.Rollout options;
 
@@ -73,23 +97,83 @@ public final class BenchmarksCli implements Runnable {
     }
   }
 
-  @Command(name = "telemetry", description = "Telemetry ingest via MQTT into SQLite vs a raw batched insert of the same rows.")
+  @Command(name = CanaryBenchmark.NAME, mixinStandardHelpOptions = true,
+      description = "A good model canaried 1 % -> 10 % -> 50 % -> 100 % over N simulated agents vs all-at-once: time per stage, "
+          + "server CPU and memory (not part of all).")
+  static final class Canary extends BenchmarkRun {
+    @Mixin BenchmarkOptions.Canary options;
+
+    @Override
+    List<Named> benchmarks() {
+      return List.of(new Named(CanaryBenchmark.NAME, dir -> CanaryBenchmark.run(dir, options.settings(quick()))));
+    }
+  }
+
+  @Command(name = "telemetry", mixinStandardHelpOptions = true,
+      description = "Telemetry ingest via MQTT into SQLite vs a raw batched insert of the same rows.")
   static final class Telemetry extends BenchmarkRun {
     @Mixin BenchmarkOptions.Telemetry options;
 
     @Override
     List<Named> benchmarks() {
-      return List.of(new Named(TelemetryIngestBenchmark.NAME, dir -> TelemetryIngestBenchmark.run(dir, options.settings(quick()))));
+      return List.of(new Named(TelemetryIngestBenchmark.NAME,
+          dir -> TelemetryIngestBenchmark.run(dir, options.settings(quick()))));
     }
   }
 
-  @Command(name = "footprint", description = "RSS and heap of one agent process with ONNX Runtime and the sample model.")
+  @Command(name = ScaleOutBenchmark.NAME, mixinStandardHelpOptions = true,
+      description = "Telemetry ingest and rollout time with 1 and 2 server instances on one external broker and one PostgreSQL "
+          + "(not part of all: give it the broker and the database).")
+  static final class ScaleOut extends BenchmarkRun {
+    @Mixin BenchmarkOptions.ScaleOut options;
+
+    @Override
+    List<Named> benchmarks() {
+      return List.of(new Named(ScaleOutBenchmark.NAME, dir -> ScaleOutBenchmark.run(dir, options.settings(quick()))));
+    }
+  }
+
+  @Command(name = "footprint", mixinStandardHelpOptions = true,
+      description = "RSS and heap of one agent process with ONNX Runtime and the sample model.")
   static final class Footprint extends BenchmarkRun {
     @Mixin BenchmarkOptions.Footprint options;
 
     @Override
     List<Named> benchmarks() {
       return List.of(new Named(FootprintBenchmark.NAME, dir -> FootprintBenchmark.run(dir, options.settings(quick()))));
+    }
+  }
+
+  @Command(name = "quantize", mixinStandardHelpOptions = true,
+      description = "int8 models from the packager's quantizer vs their float originals: sizes, agreement, latency.")
+  static final class Quantize extends BenchmarkRun {
+    @Mixin BenchmarkOptions.Quantize options;
+
+    @Override
+    List<Named> benchmarks() {
+      return List.of(new Named(QuantizeBenchmark.NAME, dir -> QuantizeBenchmark.run(dir, options.settings(quick()))));
+    }
+  }
+
+  @Command(name = PublishedModelsBenchmark.NAME, mixinStandardHelpOptions = true,
+      description = "Agent predict vs the bare runtime on published models (a CNN in ONNX Runtime and TFLite, a small head in TFLite).")
+  static final class Published extends BenchmarkRun {
+    @Mixin BenchmarkOptions.Published options;
+
+    @Override
+    List<Named> benchmarks() {
+      return List.of(new Named(PublishedModelsBenchmark.NAME, dir -> PublishedModelsBenchmark.run(dir, options.settings(quick()))));
+    }
+  }
+
+  @Command(name = "local-api", mixinStandardHelpOptions = true,
+      description = "The local endpoint's added latency over in-process predict: 1 KiB and 1 MiB, TCP and Unix socket.")
+  static final class LocalApi extends BenchmarkRun {
+    @Mixin BenchmarkOptions.LocalApi options;
+
+    @Override
+    List<Named> benchmarks() {
+      return List.of(new Named(LocalApiBenchmark.NAME, dir -> LocalApiBenchmark.run(dir, options.settings(quick()))));
     }
   }
 

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import org.edgefleet.protocol.json.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Keeps the harness from rotting: the documented command runs every benchmark in its quickest
@@ -23,7 +22,7 @@ class BenchmarksSmokeTest {
   void everyBenchmarkRunsAndReportsNumbers() throws Exception {
     Path json = dir.resolve("results.json");
     Path markdown = dir.resolve("results.md");
-    int exit = new CommandLine(new BenchmarksCli()).execute("all", "--quick", "--work-dir", dir.resolve("work").toString(),
+    int exit = BenchmarksCli.commandLine().execute("all", "--quick", "--work-dir", dir.resolve("work").toString(),
         "--json", json.toString(), "--markdown", markdown.toString());
 
     JsonNode results = Json.mapper().readTree(json.toFile());

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -14,26 +15,45 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
+import org.edgefleet.agent.AgentConfig;
+import org.edgefleet.agent.AgentSettings;
 import org.edgefleet.agent.EdgeAgent;
 import org.edgefleet.agent.EdgeAgentBuilder;
+import org.edgefleet.agent.UsableSpace;
+import org.edgefleet.agent.inference.InferenceEngine;
+import org.edgefleet.agent.inference.OnnxEngine;
+import org.edgefleet.agent.linux.SqliteOutbox;
+import org.edgefleet.agent.transport.MqttOptions;
+import org.edgefleet.agent.transport.MqttTransportFactory;
+import org.edgefleet.agent.transport.TransportFactory;
+import org.edgefleet.protocol.runtime.Platform;
 import org.edgefleet.protocol.trust.TrustStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs N real edge agents in one JVM against a broker: each with its own id, data directory,
- * labels and profile, all sharing a few scheduler threads, each fed sensor readings by a
- * simulated application at its profile's rate.
+ * labels and profile, all sharing a few scheduler threads, each fed inputs (motor sensor rows, the
+ * active model's test vectors or tensor files, as its profile says) by a simulated application at
+ * its profile's rate, and suffering its profile's {@link Faults}.
  */
 public final class FleetSimulator implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FleetSimulator.class);
 
   private final Builder settings;
   private final ScheduledExecutorService agentThreads;
   private final ScheduledExecutorService appThreads;
-  private final List<SimulatedDevice> devices = new ArrayList<>();
+  private final ScheduledExecutorService faultThreads;
+  // Written while starting, read from every thread after (a kill finds its device here by index).
+  private final List<SimulatedDevice> devices = new CopyOnWriteArrayList<>();
+  private final List<FlappingLink> links = new ArrayList<>();
 
   private FleetSimulator(Builder settings) {
     this.settings = settings;
     this.agentThreads = Executors.newScheduledThreadPool(settings.agentThreads, daemon("sim-agent"));
     this.appThreads = Executors.newScheduledThreadPool(settings.appThreads, daemon("sim-app"));
+    this.faultThreads = Executors.newScheduledThreadPool(1, daemon("sim-faults"));
   }
 
   public static Builder builder() {
@@ -56,24 +76,76 @@ public final class FleetSimulator implements AutoCloseable {
 
   private void startDevice(int index) throws IOException {
     DeviceProfile profile = settings.profiles.get(index % settings.profiles.size());
-    String id = deviceId(settings.idPrefix, index);
-    EdgeAgentBuilder agentBuilder = EdgeAgent.builder()
-        .deviceId(id)
-        .dataDir(settings.dataRoot.resolve(id))
-        .labels(profile.labels())
-        .brokerUrl(settings.brokerUrl)
-        .trust(settings.trust)
-        .telemetryInterval(settings.telemetryInterval)
-        .scheduler(agentThreads);
-    EdgeAgent agent = settings.customizer.apply(agentBuilder).build();
-    agent.start();
-    SimulatedDevice device = new SimulatedDevice(agent, profile, settings.model, settings.input, settings.seed + index);
+    Faults faults = profile.faults();
+    String brokerUrl = settings.brokerUrl;
+    if (faults.flaps()) {
+      FlappingLink link = FlappingLink.to(brokerUrl, faults, faultThreads);
+      links.add(link);
+      brokerUrl = link.url();
+    }
+    TransportFactory transport = FaultyTransport.factory(new MqttTransportFactory(), faults, settings.seed + index,
+        () -> kill(devices.get(index), faults.killedFor()));
+    String url = brokerUrl;
+    EdgeAgent agent = newAgent(index, profile, url, transport);
+    InputSource inputs = profile.inputs().open(profile, settings.seed + index, settings.input);
+    SimulatedDevice device = new SimulatedDevice(agent, profile, settings.model, inputs, settings.outcomes,
+        () -> newAgent(index, profile, url, transport));
     devices.add(device);
     if (profile.predictsPerSecond() > 0) {
       long periodMicros = Math.max(100, (long) (1_000_000 / profile.predictsPerSecond()));
       long firstDelay = ThreadLocalRandom.current().nextLong(periodMicros);
       appThreads.scheduleAtFixedRate(device::predictOnce, firstDelay, periodMicros, TimeUnit.MICROSECONDS);
     }
+  }
+
+  /** A started agent of device {@code index} on its data directory: the first one, or the one after a kill. */
+  private EdgeAgent newAgent(int index, DeviceProfile profile, String brokerUrl, TransportFactory transport) throws IOException {
+    String id = deviceId(settings.idPrefix, index);
+    Path dataDir = settings.dataRoot.resolve(id);
+    Faults faults = profile.faults();
+    EdgeAgentBuilder agentBuilder = EdgeAgent.builder()
+        .deviceId(id)
+        .dataDir(dataDir)
+        .labels(profile.labels())
+        .set(MqttOptions.BROKER_URL, brokerUrl)
+        .transport(transport)
+        .outbox(SqliteOutbox.inDataDir(true))
+        .trust(settings.trust)
+        .telemetryInterval(settings.telemetryInterval)
+        .scheduler(agentThreads);
+    if (faults.diskFull()) {
+      UsableSpace real = UsableSpace.fileSystem();
+      agentBuilder.usableSpace(dir -> faults.active() ? 0 : real.bytes(dir));
+    }
+    if (profile.agentVersion() != null || profile.platform() != null) {
+      agentBuilder.reportAs(Objects.requireNonNullElse(profile.agentVersion(), EdgeAgent.VERSION),
+          Objects.requireNonNullElse(profile.platform(), Platform.current()));
+    }
+    List<BadModel> bad = settings.badModels.stream().filter(b -> b.appliesTo(profile.labels())).toList();
+    if (!bad.isEmpty() || faults.slowdown() > 1) {
+      InferenceEngine engine = new OnnxEngine(dataDir.resolve("native"), AgentSettings.INFERENCE_THREADS.defaultValue());
+      engine = bad.isEmpty() ? engine : new MisbehavingEngine(engine, bad);
+      agentBuilder.engine(faults.slowdown() > 1 ? new SlowEngine(engine, faults.slowdown()) : engine);
+    }
+    EdgeAgent agent = settings.customizer.apply(agentBuilder).build();
+    agent.start();
+    return agent;
+  }
+
+  // Called on a transport thread at the fatal chunk: the agent is closed and a new one started later, off that thread.
+  private void kill(SimulatedDevice device, Duration deadFor) {
+    device.killed();
+    EdgeAgent dead = device.agent();
+    faultThreads.execute(() -> {
+      dead.close();
+      faultThreads.schedule(() -> {
+        try {
+          device.restart();
+        } catch (IOException | RuntimeException e) {
+          LOG.warn("event=sim_restart_failed device={} reason=\"{}\"", device.id(), e.toString());
+        }
+      }, deadFor.toMillis(), TimeUnit.MILLISECONDS);
+    });
   }
 
   /** Device ids are the prefix and a zero-padded index: {@code sim-0007}. */
@@ -102,14 +174,22 @@ public final class FleetSimulator implements AutoCloseable {
     return devices.stream().mapToLong(SimulatedDevice::failures).sum();
   }
 
+  /** Application ticks with nothing predicted: no model active yet, or no inputs for it. */
+  public long totalSkipped() {
+    return devices.stream().mapToLong(SimulatedDevice::skipped).sum();
+  }
+
   /** Stops the applications first, so every prediction made is in some agent's telemetry, then the agents. */
   @Override
   public void close() {
     appThreads.shutdownNow();
     awaitQuietly(appThreads);
+    faultThreads.shutdownNow();
+    awaitQuietly(faultThreads);
     for (SimulatedDevice d : devices) {
       d.agent().close();
     }
+    links.forEach(FlappingLink::close);
     agentThreads.shutdownNow();
     awaitQuietly(agentThreads);
   }
@@ -139,6 +219,8 @@ public final class FleetSimulator implements AutoCloseable {
     private int devices = 20;
     private String idPrefix = "sim";
     private List<DeviceProfile> profiles = List.of(DeviceProfile.defaultProfile());
+    private final List<BadModel> badModels = new ArrayList<>();
+    private Outcomes outcomes;
     private String model = "motor-anomaly";
     private String input = "features";
     private Duration telemetryInterval = Duration.ofSeconds(10);
@@ -186,7 +268,7 @@ public final class FleetSimulator implements AutoCloseable {
       return this;
     }
 
-    /** The model the simulated application predicts with, and its input tensor's name. */
+    /** The model the simulated application predicts with, and the input the motor source feeds. */
     public Builder model(String model, String input) {
       this.model = Objects.requireNonNull(model, "model must not be null");
       this.input = Objects.requireNonNull(input, "input must not be null");
@@ -210,6 +292,18 @@ public final class FleetSimulator implements AutoCloseable {
       }
       this.agentThreads = agentThreads;
       this.appThreads = appThreads;
+      return this;
+    }
+
+    /** Makes a version misbehave on the devices its labels select (ONNX models). */
+    public Builder badModel(BadModel bad) {
+      badModels.add(Objects.requireNonNull(bad, "bad model must not be null"));
+      return this;
+    }
+
+    /** Makes every application predict with request ids and report each request's outcome (A/B tests). */
+    public Builder outcomes(Outcomes outcomes) {
+      this.outcomes = Objects.requireNonNull(outcomes, "outcomes must not be null");
       return this;
     }
 

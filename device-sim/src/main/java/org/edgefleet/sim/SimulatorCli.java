@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.edgefleet.protocol.config.DurationText;
+import org.edgefleet.protocol.runtime.Platform;
 import org.edgefleet.protocol.trust.KeyFiles;
 import org.edgefleet.protocol.trust.PublicKey;
 import org.edgefleet.protocol.trust.TrustStore;
@@ -26,6 +28,9 @@ import picocli.CommandLine.Option;
 @Command(name = "device-sim", mixinStandardHelpOptions = true, version = "device-sim 0.1.0",
     description = "Runs N real edge agents in one JVM against a fleet server's broker.")
 public final class SimulatorCli implements Callable<Integer> {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--broker", description = "MQTT broker URL (default: ${DEFAULT-VALUE})")
   String broker = "tcp://127.0.0.1:1883";
@@ -57,26 +62,86 @@ public final class SimulatorCli implements Callable<Integer> {
   @Option(names = "--drift", description = "Input drift, 0 none to 1 strong (default: ${DEFAULT-VALUE})")
   double drift = 0;
 
+  @Option(names = "--shift-features", split = ",", description = "Features whose inputs drift as --shift and --scale say "
+      + "(comma-separated names; default: none)")
+  List<String> shiftFeatures = List.of();
+
+  @Option(names = "--shift", description = "Added to each shifted feature, after --scale (default: ${DEFAULT-VALUE})")
+  double shift = 0;
+
+  @Option(names = "--scale", description = "Multiplies each shifted feature (default: ${DEFAULT-VALUE})")
+  double scale = 1;
+
   @Option(names = "--model", description = "Model the simulated application predicts with (default: ${DEFAULT-VALUE})")
   String model = "motor-anomaly";
 
-  @Option(names = "--telemetry-interval", description = "Telemetry interval, ISO-8601 (default: ${DEFAULT-VALUE})")
+  @Option(names = "--inputs", paramLabel = "SOURCE", description = "Where the application's inputs come from: motor "
+      + "(the sample model's sensor rows), test-vectors (the active bundle's own, any model) or files:DIR "
+      + "(*.json tensor files, one call each) (default: ${DEFAULT-VALUE})")
+  String inputs = "motor";
+
+  @Option(names = "--agent-version", description = "Agent version the devices report instead of their own, "
+      + "e.g. 0.1.0 to stand in for old agents")
+  String agentVersion;
+
+  @Option(names = "--arch", description = "Platform the devices report instead of their own, os-cpu, e.g. linux-armv7")
+  String arch;
+
+  @Option(names = "--flap", split = "/", paramLabel = "UP/DOWN", description = "Flapping links: connected for UP, then cut "
+      + "for DOWN, over and over, e.g. 20s/5s")
+  List<Duration> flap = List.of();
+
+  @Option(names = "--killed-for", description = "Kill each device at its first bundle chunk and start it again after this long")
+  Duration killedFor;
+
+  @Option(names = "--corrupt-chunks", description = "Share of received bundle chunks whose data is corrupted, 0 to 1 "
+      + "(default: ${DEFAULT-VALUE})")
+  double corruptChunks;
+
+  @Option(names = "--full-disk", description = "The devices' disks have no room for a download")
+  boolean fullDisk;
+
+  @Option(names = "--slowdown", description = "Hardware this many times slower than this machine (default: ${DEFAULT-VALUE})")
+  double slowdown = 1;
+
+  @Option(names = "--telemetry-interval", description = "Telemetry interval, e.g. 5s (default: 5s)")
   Duration telemetryInterval = Duration.ofSeconds(5);
 
-  @Option(names = "--duration", description = "Stop after this long, ISO-8601; 0 runs until interrupted (default: ${DEFAULT-VALUE})")
+  @Option(names = "--duration", description = "Stop after this long, e.g. 10m; 0s runs until interrupted (default: 0s)")
   Duration duration = Duration.ZERO;
 
-  @Option(names = "--status-every", description = "Status line interval, ISO-8601 (default: ${DEFAULT-VALUE})")
+  @Option(names = "--status-every", description = "Status line interval, e.g. 5s (default: 5s)")
   Duration statusEvery = Duration.ofSeconds(5);
 
+  private Faults faults() {
+    if (!flap.isEmpty() && flap.size() != 2) {
+      throw new IllegalArgumentException("--flap takes UP/DOWN, e.g. 20s/5s");
+    }
+    Faults f = Faults.NONE.corruptingChunks(corruptChunks).slowHardware(slowdown);
+    f = flap.isEmpty() ? f : f.flapping(flap.get(0), flap.get(1));
+    f = killedFor == null ? f : f.killedMidDownload(killedFor);
+    return fullDisk ? f.fullDisk() : f;
+  }
+
   public static void main(String[] args) {
-    System.exit(new CommandLine(new SimulatorCli()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command, reading durations in the project's one syntax (30s, 5m) instead of picocli's ISO-8601. */
+  static CommandLine commandLine() {
+    return new CommandLine(new SimulatorCli()).registerConverter(Duration.class, DurationText::parse);
   }
 
   @Override
   public Integer call() throws Exception {
     TrustStore trust = trust();
-    DeviceProfile profile = new DeviceProfile("cli", labels, rate, drift);
+    DeviceProfile profile;
+    try {
+      profile = new DeviceProfile("cli", labels, rate, drift, Inputs.parse(inputs), agentVersion,
+          arch == null ? null : Platform.parse(arch), shiftFeatures.isEmpty() ? null : FeatureShift.of(shiftFeatures, shift, scale), faults());
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+    }
     try (FleetSimulator sim = FleetSimulator.builder().brokerUrl(broker).dataRoot(dataDir).trust(trust)
         .devices(devices).idPrefix(idPrefix).profiles(List.of(profile)).model(model, "features")
         .telemetryInterval(telemetryInterval).start()) {
@@ -98,8 +163,8 @@ public final class SimulatorCli implements Callable<Integer> {
       String v = d.agent().activeVersion(model).isPresent() ? "v" + d.agent().activeVersion(model).getAsInt() : "none";
       versions.merge(v, 1, Integer::sum);
     }
-    return String.format("connected=%d/%d active=%s predictions=%d failures=%d",
-        sim.countConnected(), sim.devices().size(), versions, sim.totalPredictions(), sim.totalFailures());
+    return String.format("connected=%d/%d active=%s predictions=%d failures=%d skipped=%d",
+        sim.countConnected(), sim.devices().size(), versions, sim.totalPredictions(), sim.totalFailures(), sim.totalSkipped());
   }
 
   private TrustStore trust() throws IOException, InterruptedException {

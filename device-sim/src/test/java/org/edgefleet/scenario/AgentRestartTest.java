@@ -77,9 +77,9 @@ class AgentRestartTest {
     c.put("dataDir", "agent-data");
     c.put("labels", Map.of("hw", "rpi4"));
     c.put("trustKeys", List.of(fleet.dir.resolve("keys/packager.pub.json").toString(), "agent-keys/server.pub.json"));
-    c.put("telemetryIntervalMs", 300);
-    c.put("reconnectBaseMs", 100);
-    c.put("reconnectMaxMs", 1000);
+    c.put("telemetryInterval", "300ms");
+    c.put("reconnectBase", "100ms");
+    c.put("reconnectMax", "1s");
     return Files.write(dir.resolve(name), Json.writePretty(c));
   }
 

@@ -36,9 +36,24 @@ final class FleetApi {
     body.put("model", model);
     body.put("version", version);
     body.put("selector", selector);
+    return createRollout(body);
+  }
+
+  /** A rollout with any body fields, e.g. {@code "incompatible": "skip"}. */
+  Response createRollout(Map<String, Object> body) throws IOException, InterruptedException {
     return send(HttpRequest.newBuilder(uri("/api/v1/rollouts"))
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofByteArray(Json.write(body))));
+  }
+
+  Response post(String path, Object body) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(Json.write(body))));
+  }
+
+  Response put(String path, Object body) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(Json.write(body))));
   }
 
   Response get(String path) throws IOException, InterruptedException {

@@ -3,9 +3,11 @@ package org.edgefleet.scenario;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.edgefleet.protocol.trust.KeyFiles;
@@ -29,15 +31,18 @@ final class FleetFixture implements AutoCloseable {
   final Path dir;
   final SigningKey packagerKey;
   final SampleBundles bundles;
-  final FleetServer server;
-  final FleetApi api;
-  private FleetSimulator simulator;
+  private final UnaryOperator<ServerConfig.Builder> config;
+  FleetServer server;
+  FleetApi api;
+  private final List<FleetSimulator> simulators = new ArrayList<>();
 
-  private FleetFixture(Path dir, SigningKey packagerKey, SampleBundles bundles, FleetServer server) {
+  private FleetFixture(Path dir, SigningKey packagerKey, SampleBundles bundles, UnaryOperator<ServerConfig.Builder> config)
+      throws IOException {
     this.dir = dir;
     this.packagerKey = packagerKey;
     this.bundles = bundles;
-    this.server = server;
+    this.config = config;
+    this.server = FleetServer.start(config.apply(ServerConfig.builder().httpPort(0)).build());
     this.api = new FleetApi(server.httpUrl());
   }
 
@@ -47,10 +52,22 @@ final class FleetFixture implements AutoCloseable {
     Path pub = Files.createDirectories(dir.resolve("keys")).resolve("packager.pub.json");
     KeyFiles.writePublic(pub, key.publicKey());
     SampleBundles bundles = SampleBundles.create(dir.resolve("bundles"), key);
-    ServerConfig.Builder b = ServerConfig.builder().dataDir(dir.resolve("server")).httpPort(0)
-        .trustedPackagerKeys(List.of(pub));
-    b = brokerUrl == null ? b.mqttPort(0) : b.brokerUrl(brokerUrl);
-    return new FleetFixture(dir, key, bundles, FleetServer.start(config.apply(b).build()));
+    UnaryOperator<ServerConfig.Builder> base = b -> {
+      ServerConfig.Builder c = b.dataDir(dir.resolve("server")).trustedPackagerKeys(List.of(pub));
+      return config.apply(brokerUrl == null ? c.mqttPort(0) : c.brokerUrl(brokerUrl));
+    };
+    return new FleetFixture(dir, key, bundles, base);
+  }
+
+  /**
+   * Stops the server and starts it again on the same data directory and database, HTTP port and
+   * broker (an external one, so the devices stay connected meanwhile), as a process restart does.
+   */
+  void restartServer() throws IOException {
+    int httpPort = server.httpPort();
+    server.close();
+    server = FleetServer.start(config.apply(ServerConfig.builder()).httpPort(httpPort).build());
+    api = new FleetApi(server.httpUrl());
   }
 
   static FleetFixture embedded(Path dir) throws Exception {
@@ -68,7 +85,8 @@ final class FleetFixture implements AutoCloseable {
     FleetSimulator.Builder b = FleetSimulator.builder().brokerUrl(server.mqttUrl()).dataRoot(dir.resolve("devices"))
         .trust(deviceTrust()).devices(devices).profiles(profiles).telemetryInterval(Duration.ofMillis(300))
         .customizeAgents(a -> a.reconnectBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)));
-    simulator = more.apply(b).start();
+    FleetSimulator simulator = more.apply(b).start();
+    simulators.add(simulator);
     return simulator;
   }
 
@@ -90,6 +108,14 @@ final class FleetFixture implements AutoCloseable {
     return r.body().get("id").asText();
   }
 
+  /**
+   * Waits until the server saw the rollout through: devices serve a version a moment before their
+   * report of it arrives, and a rollout of the same devices started meanwhile is refused as an overlap.
+   */
+  void awaitFinished(String rolloutId) throws Exception {
+    Canary.awaitStatus(this, Long.parseLong(rolloutId), "FINISHED", PATIENCE);
+  }
+
   /** Waits until the server knows {@code count} devices (they register with their first report). */
   void awaitDevicesKnown(int count) {
     await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
@@ -98,9 +124,7 @@ final class FleetFixture implements AutoCloseable {
 
   @Override
   public void close() {
-    if (simulator != null) {
-      simulator.close();
-    }
+    simulators.forEach(FleetSimulator::close);
     server.close();
   }
 }

@@ -31,8 +31,9 @@ class RollbackRefusedTest {
       fleet.upload(fleet.bundles.bundle(2));
       FleetSimulator sim = fleet.simulate(DEVICES, List.of(new DeviceProfile("busy", Map.of("hw", "rpi4"), 20, 0)), b -> b);
       fleet.awaitDevicesKnown(DEVICES);
-      fleet.rollout(SampleBundles.MODEL, 2, "");
+      String up = fleet.rollout(SampleBundles.MODEL, 2, "");
       await().atMost(FleetFixture.PATIENCE).until(() -> sim.countActive(SampleBundles.MODEL, 2) == DEVICES);
+      fleet.awaitFinished(up);
 
       String back = fleet.rollout(SampleBundles.MODEL, 1, "hw=rpi4");
       await().atMost(FleetFixture.PATIENCE).until(() -> failedWith(fleet, back, "VERSION_NOT_NEWER") == DEVICES);

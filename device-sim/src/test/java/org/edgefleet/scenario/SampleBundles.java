@@ -3,6 +3,7 @@ package org.edgefleet.scenario;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.edgefleet.packager.BundlePackager;
 import org.edgefleet.packager.sample.MlpTrainer;
 import org.edgefleet.packager.sample.MotorDataGenerator;
@@ -50,6 +51,22 @@ final class SampleBundles {
           .write(MlpTrainer.create().withHiddenUnits(hidden).withEpochs(1).withSeed(3).train(data), model);
     }
     return packageModel(model, version);
+  }
+
+  /** The sample model at the given version, for agents of at least {@code minAgentVersion} on the given CPUs. */
+  Path bundleRequiring(int version, String minAgentVersion, List<String> architectures) throws Exception {
+    Path out = dir.resolve(MODEL + "-" + version + "-requiring-" + minAgentVersion + ".bundle");
+    BundlePackager.builder().model(sample.model()).name(MODEL).version(version).signingKey(key)
+        .calibration(sample.calibration()).runtime(minAgentVersion, architectures).build().writeTo(out);
+    return out;
+  }
+
+  /** The sample model at the given version with a manifest description, for pages that show it. */
+  Path bundleDescribed(int version, String description) throws Exception {
+    Path out = dir.resolve(MODEL + "-" + version + "-described.bundle");
+    BundlePackager.builder().model(sample.model()).name(MODEL).version(version).signingKey(key)
+        .calibration(sample.calibration()).description(description).build().writeTo(out);
+    return out;
   }
 
   private Path packageModel(Path model, int version) throws Exception {

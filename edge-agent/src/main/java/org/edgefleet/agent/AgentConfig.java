@@ -2,92 +2,166 @@ package org.edgefleet.agent;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import org.edgefleet.protocol.message.HealthGates;
 import java.util.Map;
 import java.util.Objects;
+import org.edgefleet.protocol.retry.Backoff;
 import org.edgefleet.protocol.bundle.BundleLimits;
+import org.edgefleet.protocol.config.Setting;
 import org.edgefleet.protocol.mqtt.Topics;
+import org.edgefleet.protocol.runtime.AgentVersion;
+import org.edgefleet.protocol.runtime.Platform;
 import org.edgefleet.protocol.transfer.ChunkRequest;
 
 /**
- * The agent's settings, each with a default that works (see docs/agent.md). Immutable; made by
- * {@link EdgeAgentBuilder}, which validates them and names the setting at fault.
+ * The agent's settings: the core's ({@link AgentSettings}) and those of the parts plugged in
+ * (a transport's, an engine's), each read with {@link #get}. Immutable; made by
+ * {@link EdgeAgentBuilder}. The core's settings are validated here, naming the setting at
+ * fault; a part validates its own when the agent creates it.
  *
- * @param deviceId the device's identity: MQTT client id and user name, and its topic subtree
- * @param dataDir everything the agent keeps: slots, chunks, outbox, MQTT session, state files
- * @param labels hardware and placement labels reported to the server for cohort selection
- * @param brokerUrl MQTT broker, {@code tcp://host:port} or {@code ssl://host:port}
- * @param topicPrefix first topic levels of the fleet's tree
- * @param telemetryInterval how often a telemetry batch goes into the outbox
- * @param outboxBound most messages the outbox keeps; the oldest are dropped beyond it
- * @param reconnectBase first reconnect delay ceiling (exponential backoff, full jitter)
- * @param reconnectMax largest reconnect delay ceiling
- * @param chunkWindow bundle chunks requested and not yet received, at most
- * @param chunkTimeout wait for a requested chunk before requesting it again
- * @param bundleLimits the largest bundle, manifest and entry count accepted
- * @param maxInflight unacknowledged MQTT publishes at once
- * @param keepAlive MQTT keep-alive interval
- * @param inferenceThreads ONNX Runtime intra-op threads per session
- * @param nativeDir where ONNX Runtime's native libraries are unpacked
- * @param persistentSession whether the broker keeps the agent's MQTT session across disconnects
- *     (off by default: see {@link #DEFAULT_PERSISTENT_SESSION})
+ * <p>{@code agentVersion} and {@code platform} are not settings: they are what the agent is,
+ * {@link EdgeAgent#VERSION} and {@link Platform#current()}, unless a simulator stands it in for
+ * an older agent or another device.
  */
-public record AgentConfig(String deviceId, Path dataDir, Map<String, String> labels, String brokerUrl,
-    String topicPrefix, Duration telemetryInterval, int outboxBound, Duration reconnectBase, Duration reconnectMax,
-    int chunkWindow, Duration chunkTimeout, BundleLimits bundleLimits, int maxInflight, Duration keepAlive,
-    int inferenceThreads, Path nativeDir, boolean persistentSession) {
+public final class AgentConfig {
 
-  public static final String DEFAULT_BROKER_URL = "tcp://127.0.0.1:1883";
-  public static final Duration DEFAULT_TELEMETRY_INTERVAL = Duration.ofSeconds(10);
-  public static final int DEFAULT_OUTBOX_BOUND = 10_000;
-  public static final Duration DEFAULT_RECONNECT_BASE = Duration.ofSeconds(1);
-  public static final Duration DEFAULT_RECONNECT_MAX = Duration.ofSeconds(60);
-  public static final int DEFAULT_CHUNK_WINDOW = 8;
-  public static final Duration DEFAULT_CHUNK_TIMEOUT = Duration.ofSeconds(5);
-  public static final int DEFAULT_MAX_INFLIGHT = 128;
-  public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(30);
-  public static final int DEFAULT_INFERENCE_THREADS = 1;
-  /**
-   * A clean session by default. The agent needs nothing a persistent session would keep: what it
-   * sends waits in its outbox until acknowledged, the desired state is retained, and missing chunks
-   * are requested again. A clean session also spares the broker a queue per offline device, and
-   * Moquette 0.17 (the embedded broker) stops serving a group of clients when a reconnecting client
-   * re-sends an unacknowledged QoS 1 message, which Paho does in a persistent session.
-   */
-  public static final boolean DEFAULT_PERSISTENT_SESSION = false;
+  private final Map<Setting<?>, Object> values;
+  private final String agentVersion;
+  private final Platform platform;
 
-  public AgentConfig {
-    Topics.requireDeviceId(deviceId);
-    Objects.requireNonNull(dataDir, "dataDir must be set");
-    labels = labels == null ? Map.of() : Map.copyOf(labels);
-    Objects.requireNonNull(brokerUrl, "brokerUrl must not be null");
-    new Topics(topicPrefix); // throws, naming the prefix, when it is not plain topic levels
-    requirePositive(telemetryInterval, "telemetryInterval");
-    requirePositive(reconnectBase, "reconnectBackoff base");
-    requirePositive(reconnectMax, "reconnectBackoff max");
-    if (reconnectMax.compareTo(reconnectBase) < 0) {
-      throw new IllegalArgumentException("reconnectBackoff max (" + reconnectMax + ") must not be below its base (" + reconnectBase + ")");
+  AgentConfig(Map<Setting<?>, Object> values, String agentVersion, Platform platform) {
+    this.values = Map.copyOf(values);
+    this.agentVersion = agentVersion;
+    this.platform = Objects.requireNonNull(platform, "platform must not be null");
+    Topics.requireDeviceId(deviceId());
+    if (dataDir() == null) {
+      throw new IllegalArgumentException(AgentSettings.DATA_DIR.name() + " must be set");
     }
-    requirePositive(chunkTimeout, "chunkTimeout");
-    requirePositive(keepAlive, "keepAlive");
-    if (outboxBound < 1) {
-      throw new IllegalArgumentException("outboxBound must be at least 1, was " + outboxBound);
+    new Topics(topicPrefix()); // throws, naming the prefix, when it is not plain topic levels
+    requirePositive(AgentSettings.TELEMETRY_INTERVAL);
+    requirePositive(AgentSettings.RECONNECT_BASE);
+    requirePositive(AgentSettings.RECONNECT_MAX);
+    requirePositive(AgentSettings.CHUNK_TIMEOUT);
+    if (reconnectMax().compareTo(reconnectBase()) < 0) {
+      throw new IllegalArgumentException(AgentSettings.RECONNECT_MAX.name() + " (" + reconnectMax()
+          + ") must not be below " + AgentSettings.RECONNECT_BASE.name() + " (" + reconnectBase() + ")");
     }
-    if (chunkWindow < 1 || chunkWindow > ChunkRequest.MAX_CHUNKS) {
-      throw new IllegalArgumentException("chunkWindow must be 1.." + ChunkRequest.MAX_CHUNKS + ", was " + chunkWindow);
+    requireAtLeast(AgentSettings.OUTBOX_BOUND, 1, Integer.MAX_VALUE);
+    requireAtLeast(AgentSettings.CHUNK_WINDOW, 1, ChunkRequest.MAX_CHUNKS);
+    requireAtLeast(AgentSettings.INFERENCE_THREADS, 1, 1024);
+    requireAtLeast(AgentSettings.SHADOW_QUEUE, 1, 1_000_000);
+    healthGates(); // throws, naming healthWindow, when the window is out of range
+    long maxBundle = get(AgentSettings.MAX_BUNDLE_BYTES);
+    if (maxBundle < 1) {
+      throw new IllegalArgumentException(AgentSettings.MAX_BUNDLE_BYTES.name() + " must be at least 1, was " + maxBundle);
     }
-    if (maxInflight < chunkWindow + 10) {
-      throw new IllegalArgumentException("maxInflight must be at least chunkWindow + 10, was " + maxInflight);
-    }
-    if (inferenceThreads < 1) {
-      throw new IllegalArgumentException("inferenceThreads must be at least 1, was " + inferenceThreads);
-    }
-    Objects.requireNonNull(bundleLimits, "bundleLimits must not be null");
-    Objects.requireNonNull(nativeDir, "nativeDir must not be null");
+    AgentVersion.parse(agentVersion); // throws, naming the text, when it is not a version
   }
 
-  private static void requirePositive(Duration d, String name) {
-    if (d == null || d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException(name + " must be a positive duration, was " + d);
+  /** The value of {@code setting}, or its default when it was not set. */
+  @SuppressWarnings("unchecked")
+  public <T> T get(Setting<T> setting) {
+    return values.containsKey(setting) ? (T) values.get(setting) : setting.defaultValue();
+  }
+
+  public String deviceId() {
+    return get(AgentSettings.DEVICE_ID);
+  }
+
+  public Path dataDir() {
+    return get(AgentSettings.DATA_DIR);
+  }
+
+  public Map<String, String> labels() {
+    return get(AgentSettings.LABELS);
+  }
+
+  public String topicPrefix() {
+    return get(AgentSettings.TOPIC_PREFIX);
+  }
+
+  public Duration telemetryInterval() {
+    return get(AgentSettings.TELEMETRY_INTERVAL);
+  }
+
+  public int outboxBound() {
+    return get(AgentSettings.OUTBOX_BOUND);
+  }
+
+  public Duration reconnectBase() {
+    return get(AgentSettings.RECONNECT_BASE);
+  }
+
+  public Duration reconnectMax() {
+    return get(AgentSettings.RECONNECT_MAX);
+  }
+
+  /** The reconnect schedule; also the retry schedule of updates the disk refused. */
+  public Backoff backoff() {
+    return new Backoff(reconnectBase(), reconnectMax());
+  }
+
+  public int chunkWindow() {
+    return get(AgentSettings.CHUNK_WINDOW);
+  }
+
+  public Duration chunkTimeout() {
+    return get(AgentSettings.CHUNK_TIMEOUT);
+  }
+
+  public BundleLimits bundleLimits() {
+    return BundleLimits.DEFAULT.withMaxBundleBytes(get(AgentSettings.MAX_BUNDLE_BYTES));
+  }
+
+  /** The health window's gates when the desired state names none: the defaults over this device's window. */
+  public HealthGates healthGates() {
+    Duration w = get(AgentSettings.HEALTH_WINDOW);
+    HealthGates d = HealthGates.DEFAULT;
+    try {
+      return new HealthGates((int) Math.min(Integer.MAX_VALUE, w.getSeconds()), d.minCalls(), d.maxErrorRate(), d.maxCrashes(),
+          d.maxInvalidRate(), d.maxLatencyRatio());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(AgentSettings.HEALTH_WINDOW.name() + " must be 1 s to 1 day, was " + w, e);
     }
+  }
+
+  public int shadowQueue() {
+    return get(AgentSettings.SHADOW_QUEUE);
+  }
+
+  public int inferenceThreads() {
+    return get(AgentSettings.INFERENCE_THREADS);
+  }
+
+  public Path nativeDir() {
+    Path dir = get(AgentSettings.NATIVE_DIR);
+    return dir != null ? dir : dataDir().resolve("native");
+  }
+
+  public String agentVersion() {
+    return agentVersion;
+  }
+
+  public Platform platform() {
+    return platform;
+  }
+
+  private void requirePositive(Setting<Duration> setting) {
+    Duration d = get(setting);
+    if (d == null || d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(setting.name() + " must be a positive duration, was " + d);
+    }
+  }
+
+  private void requireAtLeast(Setting<Integer> setting, int least, int most) {
+    Integer v = get(setting);
+    if (v == null || v < least || v > most) {
+      throw new IllegalArgumentException(setting.name() + " must be " + least + ".." + most + ", was " + v);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "AgentConfig[device=" + deviceId() + ", dataDir=" + dataDir() + ", settings=" + values.size() + "]";
   }
 }

@@ -5,8 +5,10 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,32 +18,39 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.edgefleet.agent.inference.InferenceEngine;
-import org.edgefleet.agent.inference.OnnxEngine;
+import org.edgefleet.agent.inference.InferenceEngineProvider;
 import org.edgefleet.agent.loop.AgentLoop;
 import org.edgefleet.agent.metrics.MetricsRegistry;
+import org.edgefleet.agent.metrics.ModelTotals;
 import org.edgefleet.agent.metrics.TelemetryCollector;
 import org.edgefleet.agent.outbox.Outbox;
 import org.edgefleet.agent.outbox.OutboxProvider;
 import org.edgefleet.agent.outbox.OutboxSender;
+import org.edgefleet.agent.sampling.Sampler;
 import org.edgefleet.agent.serving.ModelLoader;
 import org.edgefleet.agent.serving.ModelRegistry;
-import org.edgefleet.agent.transport.Backoff;
-import org.edgefleet.agent.transport.MqttSettings;
-import org.edgefleet.agent.transport.MqttTransport;
+import org.edgefleet.agent.serving.ServingModel;
+import org.edgefleet.agent.serving.ShadowRunner;
 import org.edgefleet.agent.transport.Transport;
+import org.edgefleet.agent.transport.TransportFactory;
 import org.edgefleet.agent.transport.TransportListener;
+import org.edgefleet.agent.update.AgentTrust;
 import org.edgefleet.agent.update.EventEmitter;
 import org.edgefleet.agent.update.InstalledModels;
 import org.edgefleet.agent.update.UpdateCounters;
 import org.edgefleet.agent.update.UpdateManager;
 import org.edgefleet.agent.update.UpdateSettings;
+import org.edgefleet.protocol.bundle.Manifest;
 import org.edgefleet.protocol.bundle.ModelFormat;
+import org.edgefleet.protocol.message.DesiredState;
 import org.edgefleet.protocol.message.DeviceEvent;
 import org.edgefleet.protocol.message.DeviceStatus;
 import org.edgefleet.protocol.message.MessageCodec;
 import org.edgefleet.protocol.mqtt.TopicKind;
 import org.edgefleet.protocol.mqtt.Topics;
 import org.edgefleet.protocol.tensor.Tensor;
+import org.edgefleet.protocol.trust.KeySetException;
+import org.edgefleet.protocol.trust.SignedKeySet;
 import org.edgefleet.protocol.trust.TrustStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,21 +66,23 @@ import org.slf4j.LoggerFactory;
  */
 public final class EdgeAgent implements AutoCloseable {
 
-  public static final String VERSION = "0.1.0";
+  public static final String VERSION = "0.2.0";
   private static final Logger log = LoggerFactory.getLogger(EdgeAgent.class);
   private static final int OUTBOX_WINDOW = 32;
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
   private static final String TELEMETRY_STREAM = "telemetry";
 
   /** The replaceable parts, as the builder collected them (nulls mean defaults). */
-  record Parts(TrustStore trust, Transport transport, Outbox outbox, ScheduledExecutorService scheduler,
-      List<InferenceEngine> engines, Clock clock) {}
+  record Parts(TrustStore trust, SignedKeySet keySet, TransportFactory transport, OutboxProvider outbox,
+      ScheduledExecutorService scheduler,
+      List<InferenceEngine> engines, Clock clock, UsableSpace usableSpace) {}
 
   private enum Phase { NEW, RUNNING, CLOSED }
 
   private final AgentConfig config;
   private final Topics topics;
   private final TrustStore trust;
+  private final SignedKeySet keySet;
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
   private final boolean ownsScheduler;
@@ -86,16 +97,20 @@ public final class EdgeAgent implements AutoCloseable {
 
   private volatile Phase phase = Phase.NEW;
   private volatile boolean connected;
-  private Outbox outbox;
+  private final OutboxProvider outboxProvider;
+  private final UsableSpace usableSpace;
+  private volatile Outbox outbox;
   private OutboxSender sender;
   private UpdateManager updates;
   private Reporter reporter;
   private TelemetryCollector telemetry;
+  private volatile Sampler sampler;
 
   EdgeAgent(AgentConfig config, Parts parts) {
     this.config = config;
     this.topics = new Topics(config.topicPrefix());
     this.trust = parts.trust();
+    this.keySet = parts.keySet();
     this.clock = parts.clock();
     this.ownsScheduler = parts.scheduler() == null;
     this.scheduler = ownsScheduler ? Executors.newSingleThreadScheduledExecutor(r -> {
@@ -104,11 +119,21 @@ public final class EdgeAgent implements AutoCloseable {
       return t;
     }) : parts.scheduler();
     this.loop = new AgentLoop(config.deviceId(), scheduler);
-    this.transport = parts.transport() != null ? parts.transport() : mqtt(config, topics, scheduler);
-    this.outbox = parts.outbox();
-    this.registry = new ModelRegistry(config.deviceId());
+    this.outboxProvider = parts.outbox();
+    this.usableSpace = parts.usableSpace();
+    try {
+      this.transport = parts.transport().create(config, scheduler);
+    } catch (RuntimeException e) {
+      stopOwnScheduler();
+      throw e;
+    }
+    this.registry = new ModelRegistry(config.deviceId(), new ShadowRunner(config.deviceId(), config.shadowQueue()));
+    // Engines come from the class path (agent-onnx, agent-tflite), then the builder's replace them.
     Map<ModelFormat, InferenceEngine> engines = new EnumMap<>(ModelFormat.class);
-    engines.put(ModelFormat.ONNX, new OnnxEngine(config.nativeDir(), config.inferenceThreads()));
+    for (InferenceEngineProvider provider : InferenceEngineProvider.loadAll()) {
+      InferenceEngine e = provider.create(config.nativeDir(), config.inferenceThreads());
+      engines.put(e.format(), e);
+    }
     for (InferenceEngine e : parts.engines()) {
       engines.put(e.format(), e);
     }
@@ -117,15 +142,6 @@ public final class EdgeAgent implements AutoCloseable {
 
   public static EdgeAgentBuilder builder() {
     return new EdgeAgentBuilder();
-  }
-
-  private static Transport mqtt(AgentConfig c, Topics topics, ScheduledExecutorService scheduler) {
-    String statusTopic = topics.topic(c.deviceId(), TopicKind.STATUS);
-    MqttSettings settings = new MqttSettings(c.brokerUrl(), c.deviceId(), c.deviceId(), c.dataDir().resolve("mqtt"),
-        statusTopic, MessageCodec.encode(DeviceStatus.of(DeviceStatus.State.OFFLINE)), c.keepAlive(),
-        MqttSettings.DEFAULT_CONNECT_TIMEOUT, c.maxInflight(), new Backoff(c.reconnectBase(), c.reconnectMax()),
-        c.persistentSession());
-    return new MqttTransport(settings, scheduler);
   }
 
   /**
@@ -138,9 +154,7 @@ public final class EdgeAgent implements AutoCloseable {
       throw new IllegalStateException("agent " + config.deviceId() + " was already started");
     }
     Files.createDirectories(config.dataDir());
-    if (outbox == null) {
-      outbox = OutboxProvider.load().open(config.dataDir(), config.outboxBound());
-    }
+    outbox = outboxProvider.open(config.dataDir(), config.outboxBound());
     try {
       startParts();
     } catch (IOException | RuntimeException e) {
@@ -150,15 +164,25 @@ public final class EdgeAgent implements AutoCloseable {
     }
     phase = Phase.RUNNING;
     connect();
-    log.info("agent started device={} models={} broker={}", config.deviceId(), registry.names(), config.brokerUrl());
+    log.info("event=agent_started device={} models={} transport={}", config.deviceId(), String.join(",", registry.names()),
+        transport);
   }
 
   private void startParts() throws IOException {
     String id = config.deviceId();
     sender = new OutboxSender(outbox, transport, loop, OUTBOX_WINDOW);
+    sampler = new Sampler(id, topics.topic(id, TopicKind.SAMPLES), clock, loop, sender, config.dataDir());
     EventEmitter events = new EventEmitter(id, topics.topic(id, TopicKind.EVENTS), clock, sender, this::fireEvent);
-    UpdateSettings settings = new UpdateSettings(config.chunkWindow(), config.chunkTimeout(), config.bundleLimits(), VERSION);
-    updates = new UpdateManager(id, config.dataDir(), topics, trust, clock, settings, transport, loader, registry, events,
+    // Updates that failed for the disk's sake are retried on the same schedule as reconnects.
+    UpdateSettings settings = new UpdateSettings(config.chunkWindow(), config.chunkTimeout(), config.bundleLimits(),
+        config.agentVersion(), config.platform(), config.backoff(), config.healthGates(), usableSpace);
+    AgentTrust keys;
+    try {
+      keys = keySet != null ? AgentTrust.rooted(keySet, config.dataDir()) : AgentTrust.fixed(trust);
+    } catch (KeySetException e) {
+      throw new IOException("the configured key set cannot be trusted: " + e.getMessage(), e);
+    }
+    updates = new UpdateManager(id, config.dataDir(), topics, keys, clock, settings, transport, loader, registry, events,
         counters, new UpdateManager.Listener() {
           @Override
           public void onActivated(String model, int version) {
@@ -169,8 +193,13 @@ public final class EdgeAgent implements AutoCloseable {
           public void onStateChanged() {
             reporter.changed();
           }
+
+          @Override
+          public void onDesired(DesiredState desired) {
+            sampler.apply(desired);
+          }
         });
-    reporter = new Reporter(config, topics.topic(id, TopicKind.REPORTED), transport, loop, clock, updates);
+    reporter = new Reporter(config, topics.topic(id, TopicKind.REPORTED), transport, loop, clock, updates, loader.formats());
     telemetry = new TelemetryCollector(id, clock, metrics);
     InstalledModels.serve(updates.slots(), loader, registry);
   }
@@ -200,7 +229,7 @@ public final class EdgeAgent implements AutoCloseable {
         } else if (topic.equals(desired)) {
           loop.execute(() -> updates.onDesired(payload));
         } else {
-          log.debug("message on an unexpected topic ignored device={} topic={}", id, topic);
+          log.debug("event=unexpected_topic device={} topic={}", id, topic);
         }
       }
     });
@@ -217,11 +246,52 @@ public final class EdgeAgent implements AutoCloseable {
    *     specs) or INFERENCE_FAILED, with the details
    */
   public Prediction predict(String model, Map<String, Tensor> inputs) throws PredictionException {
-    return registry.predict(model, inputs);
+    return sampled(registry.predict(model, inputs), inputs, null);
+  }
+
+  /**
+   * Runs {@code model} for a request the application may later report an outcome of. While the
+   * desired state runs an A/B split on this device, the request goes to the arm its id's stable
+   * hash falls in (see {@code RequestSplit}); otherwise this is {@link #predict(String, Map)}.
+   */
+  public Prediction predict(String model, Map<String, Tensor> inputs, String requestId) throws PredictionException {
+    return sampled(registry.predict(model, inputs, requestId), inputs, requestId);
+  }
+
+  /** Offers a served call to the sampling policy of the version that served it (a lookup and a draw). */
+  private Prediction sampled(Prediction p, Map<String, Tensor> inputs, String requestId) {
+    Sampler s = sampler;
+    if (s != null) {
+      s.offer(p.model(), p.version(), inputs, p.outputs(), requestId);
+    }
+    return p;
+  }
+
+  /**
+   * Reports the outcome of a request made with {@link #predict(String, Map, String)} (a click, a
+   * corrected label, revenue: any number the application wants to compare arms by). It goes to the
+   * arm that served the request and travels with the next telemetry batch; when the request was
+   * sampled, it also follows its sample to the server, for the dataset export. Returns false when no
+   * A/B split runs, so the outcome counts in no arm.
+   *
+   * @throws IllegalArgumentException when the request id is null or the value is not finite
+   */
+  public boolean recordOutcome(String requestId, double value) {
+    int arms = registry.recordOutcome(requestId, value);
+    Sampler s = sampler;
+    if (s != null) {
+      s.outcome(requestId, value);
+    }
+    return arms > 0;
   }
 
   public OptionalInt activeVersion(String model) {
     return registry.activeVersion(model);
+  }
+
+  /** The manifest of the active version of {@code model}: its inputs, outputs and test vectors. */
+  public Optional<Manifest> activeManifest(String model) {
+    return registry.active(model).map(ServingModel::manifest);
   }
 
   /** The models with an active version. */
@@ -239,6 +309,11 @@ public final class EdgeAgent implements AutoCloseable {
 
   public boolean isConnected() {
     return connected;
+  }
+
+  /** Each model version's calls and errors since it first served, for a metrics endpoint. */
+  public List<ModelTotals> modelTotals() {
+    return metrics.totals();
   }
 
   public AgentStats stats() {
@@ -276,7 +351,7 @@ public final class EdgeAgent implements AutoCloseable {
           return null;
         }, CLOSE_TIMEOUT);
       } catch (Exception e) {
-        log.warn("agent close did not finish cleanly device={} reason={}", config.deviceId(), e.toString());
+        log.warn("event=agent_close_unclean device={} reason=\"{}\"", config.deviceId(), e.toString());
       }
     }
     transport.close();
@@ -285,11 +360,15 @@ public final class EdgeAgent implements AutoCloseable {
     if (outbox != null) {
       outbox.close();
     }
+    stopOwnScheduler();
+    if (was == Phase.RUNNING) {
+      log.info("event=agent_closed device={}", config.deviceId());
+    }
+  }
+
+  private void stopOwnScheduler() {
     if (ownsScheduler) {
       scheduler.shutdownNow();
-    }
-    if (was == Phase.RUNNING) {
-      log.info("agent closed device={}", config.deviceId());
     }
   }
 
@@ -302,7 +381,7 @@ public final class EdgeAgent implements AutoCloseable {
     sender.onConnected(connectedAtNanos);
     updates.onConnected(connectedAtNanos);
     if (!was) {
-      log.info("agent connected device={}", config.deviceId());
+      log.info("event=agent_connected device={}", config.deviceId());
       fire(l -> l.onConnectionChanged(true));
     }
   }
@@ -315,11 +394,13 @@ public final class EdgeAgent implements AutoCloseable {
   }
 
   private void emitTelemetry() {
-    TelemetryCollector.Interval interval = telemetry.close(Map.of(
-        "outboxDropped", outbox.dropped(),
-        "outboxSize", outbox.size(),
-        "corruptChunks", counters.corruptChunks(),
-        "rejectedMessages", counters.rejectedMessages()));
+    Map<String, Long> totals = new HashMap<>(sampler.counters());
+    totals.put("outboxDropped", outbox.dropped());
+    totals.put("outboxSize", outbox.size());
+    totals.put("outboxUnsaved", outbox.unsaved());
+    totals.put("corruptChunks", counters.corruptChunks());
+    totals.put("rejectedMessages", counters.rejectedMessages());
+    TelemetryCollector.Interval interval = telemetry.close(totals);
     sender.send(TELEMETRY_STREAM, topics.topic(config.deviceId(), TopicKind.TELEMETRY), interval::encode);
   }
 
@@ -332,7 +413,7 @@ public final class EdgeAgent implements AutoCloseable {
       try {
         call.accept(l);
       } catch (RuntimeException e) {
-        log.warn("agent listener failed device={} reason={}", config.deviceId(), e.toString());
+        log.warn("event=listener_failed device={} reason=\"{}\"", config.deviceId(), e.toString());
       }
     }
   }

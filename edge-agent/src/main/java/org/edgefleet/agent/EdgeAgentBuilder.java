@@ -4,77 +4,68 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import org.edgefleet.agent.inference.InferenceEngine;
-import org.edgefleet.agent.outbox.Outbox;
-import org.edgefleet.agent.transport.Transport;
-import org.edgefleet.protocol.bundle.BundleLimits;
-import org.edgefleet.protocol.mqtt.Topics;
+import org.edgefleet.agent.outbox.OutboxProvider;
+import org.edgefleet.agent.transport.TransportFactory;
+import org.edgefleet.protocol.config.Setting;
+import org.edgefleet.protocol.runtime.Platform;
+import org.edgefleet.protocol.trust.KeySetException;
+import org.edgefleet.protocol.trust.SignedKeySet;
 import org.edgefleet.protocol.trust.TrustStore;
+import org.edgefleet.protocol.trust.TrustedKeySet;
 
 /**
- * Builds an {@link EdgeAgent}. Device id, data dir and trust store are required; every other
- * setting has a default ({@link AgentConfig}'s {@code DEFAULT_*}). Parts the embedder may supply
- * instead of the defaults: the transport (default MQTT to {@link #brokerUrl}), the outbox
- * (default: the platform's, found on the class path), the scheduler (default: one thread of
- * the agent's own; pass a shared one to run many agents on a few threads), extra inference
- * engines and the clock.
+ * Builds an {@link EdgeAgent}. Required: the device id, the data dir, either the trust store or the
+ * fleet's root key set, the
+ * transport (e.g. {@code new MqttTransportFactory()} of agent-mqtt) and the outbox (the Linux
+ * daemon's SQLite one, say). Every setting, the core's ({@link AgentSettings}) or a part's,
+ * goes through {@link #set}, with shortcuts for the common ones; an unset one takes its default.
+ * Optional parts: the scheduler (default: one thread of the agent's own; pass a shared one to run
+ * many agents on a few threads), inference engines beyond those found on the class path, the clock, and
+ * how much disk the agent may use ({@link UsableSpace}).
  */
 public final class EdgeAgentBuilder {
 
-  private String deviceId;
-  private Path dataDir;
-  private Map<String, String> labels = Map.of();
-  private String brokerUrl = AgentConfig.DEFAULT_BROKER_URL;
-  private String topicPrefix = Topics.DEFAULT_PREFIX;
-  private Duration telemetryInterval = AgentConfig.DEFAULT_TELEMETRY_INTERVAL;
-  private int outboxBound = AgentConfig.DEFAULT_OUTBOX_BOUND;
-  private Duration reconnectBase = AgentConfig.DEFAULT_RECONNECT_BASE;
-  private Duration reconnectMax = AgentConfig.DEFAULT_RECONNECT_MAX;
-  private int chunkWindow = AgentConfig.DEFAULT_CHUNK_WINDOW;
-  private Duration chunkTimeout = AgentConfig.DEFAULT_CHUNK_TIMEOUT;
-  private BundleLimits bundleLimits = BundleLimits.DEFAULT;
-  private int maxInflight = AgentConfig.DEFAULT_MAX_INFLIGHT;
-  private Duration keepAlive = AgentConfig.DEFAULT_KEEP_ALIVE;
-  private int inferenceThreads = AgentConfig.DEFAULT_INFERENCE_THREADS;
-  private Path nativeDir;
-  private boolean persistentSession = AgentConfig.DEFAULT_PERSISTENT_SESSION;
+  private final Map<Setting<?>, Object> values = new HashMap<>();
+  private String agentVersion = EdgeAgent.VERSION;
+  private Platform platform = Platform.current();
 
   private TrustStore trust;
-  private Transport transport;
-  private Outbox outbox;
+  private SignedKeySet keySet;
+  private TransportFactory transport;
+  private OutboxProvider outbox;
   private ScheduledExecutorService scheduler;
   private final List<InferenceEngine> engines = new ArrayList<>();
   private Clock clock = Clock.systemUTC();
+  private UsableSpace usableSpace = UsableSpace.fileSystem();
 
   EdgeAgentBuilder() {}
 
-  public EdgeAgentBuilder deviceId(String id) {
-    this.deviceId = id;
+  /** Sets any setting: the core's or one of a plugged-in part (transport, engine). */
+  public <T> EdgeAgentBuilder set(Setting<T> setting, T value) {
+    values.put(Objects.requireNonNull(setting, "setting must not be null"), setting.cast(value));
     return this;
+  }
+
+  public EdgeAgentBuilder deviceId(String id) {
+    return set(AgentSettings.DEVICE_ID, id);
   }
 
   public EdgeAgentBuilder dataDir(Path dir) {
-    this.dataDir = dir;
-    return this;
+    return set(AgentSettings.DATA_DIR, dir);
   }
 
   public EdgeAgentBuilder labels(Map<String, String> labels) {
-    this.labels = Objects.requireNonNull(labels, "labels must not be null");
-    return this;
-  }
-
-  public EdgeAgentBuilder brokerUrl(String url) {
-    this.brokerUrl = url;
-    return this;
+    return set(AgentSettings.LABELS, Map.copyOf(Objects.requireNonNull(labels, "labels must not be null")));
   }
 
   public EdgeAgentBuilder topicPrefix(String prefix) {
-    this.topicPrefix = prefix;
-    return this;
+    return set(AgentSettings.TOPIC_PREFIX, prefix);
   }
 
   /** The packager keys bundles are checked with and the server keys desired states are checked with. */
@@ -83,67 +74,58 @@ public final class EdgeAgentBuilder {
     return this;
   }
 
-  public EdgeAgentBuilder telemetryInterval(Duration interval) {
-    this.telemetryInterval = interval;
+  /**
+   * Trust rooted in a signed key set instead of fixed keys: its packager and server keys are used,
+   * and newer key sets that its root keys sign (delivered with desired states) replace them.
+   */
+  public EdgeAgentBuilder keySet(SignedKeySet keySet) {
+    this.keySet = keySet;
     return this;
+  }
+
+  public EdgeAgentBuilder telemetryInterval(Duration interval) {
+    return set(AgentSettings.TELEMETRY_INTERVAL, interval);
   }
 
   public EdgeAgentBuilder outboxBound(int messages) {
-    this.outboxBound = messages;
-    return this;
-  }
-
-  public EdgeAgentBuilder reconnectBackoff(Duration base, Duration max) {
-    this.reconnectBase = base;
-    this.reconnectMax = max;
-    return this;
+    return set(AgentSettings.OUTBOX_BOUND, messages);
   }
 
   public EdgeAgentBuilder chunkWindow(int chunks) {
-    this.chunkWindow = chunks;
-    return this;
+    return set(AgentSettings.CHUNK_WINDOW, chunks);
+  }
+
+  public EdgeAgentBuilder reconnectBackoff(Duration base, Duration max) {
+    set(AgentSettings.RECONNECT_BASE, base);
+    return set(AgentSettings.RECONNECT_MAX, max);
   }
 
   public EdgeAgentBuilder chunkTimeout(Duration timeout) {
-    this.chunkTimeout = timeout;
-    return this;
+    return set(AgentSettings.CHUNK_TIMEOUT, timeout);
   }
 
-  public EdgeAgentBuilder bundleLimits(BundleLimits limits) {
-    this.bundleLimits = limits;
-    return this;
+  /** How long a newly activated version is watched and rolled back locally if it fails its gates. */
+  public EdgeAgentBuilder healthWindow(Duration window) {
+    return set(AgentSettings.HEALTH_WINDOW, window);
   }
 
-  public EdgeAgentBuilder maxInflight(int publishes) {
-    this.maxInflight = publishes;
-    return this;
-  }
-
-  public EdgeAgentBuilder keepAlive(Duration interval) {
-    this.keepAlive = interval;
-    return this;
-  }
-
-  public EdgeAgentBuilder inferenceThreads(int threads) {
-    this.inferenceThreads = threads;
-    return this;
-  }
-
-  /** Where ONNX Runtime's native libraries are unpacked; default {@code dataDir/native}. */
+  /** Where inference engines unpack their native libraries; default {@code dataDir/native}. */
   public EdgeAgentBuilder nativeLibraryDir(Path dir) {
-    this.nativeDir = dir;
+    return set(AgentSettings.NATIVE_DIR, dir);
+  }
+
+  /** How the agent reaches the server; the agent creates the transport when it is built. */
+  public EdgeAgentBuilder transport(TransportFactory transport) {
+    this.transport = Objects.requireNonNull(transport, "transport must not be null");
     return this;
   }
 
-  /** Replaces the MQTT transport (the broker URL is then unused). */
-  public EdgeAgentBuilder transport(Transport transport) {
-    this.transport = transport;
-    return this;
-  }
-
-  /** Replaces the platform outbox; the agent closes it when it closes. */
-  public EdgeAgentBuilder outbox(Outbox outbox) {
-    this.outbox = outbox;
+  /**
+   * Where messages wait until the server acknowledges them: opened when the agent starts, closed
+   * when it closes.
+   */
+  public EdgeAgentBuilder outbox(OutboxProvider outbox) {
+    this.outbox = Objects.requireNonNull(outbox, "outbox must not be null");
     return this;
   }
 
@@ -153,15 +135,22 @@ public final class EdgeAgentBuilder {
     return this;
   }
 
-  /** Adds an inference engine, replacing the built-in one for the same format. */
+  /**
+   * Adds an inference engine, replacing the one an
+   * {@link org.edgefleet.agent.inference.InferenceEngineProvider} on the class path gives for the same format.
+   */
   public EdgeAgentBuilder engine(InferenceEngine engine) {
     engines.add(Objects.requireNonNull(engine, "engine must not be null"));
     return this;
   }
 
-  /** Whether the broker keeps the MQTT session across disconnects; see {@link AgentConfig#DEFAULT_PERSISTENT_SESSION}. */
-  public EdgeAgentBuilder persistentSession(boolean persistent) {
-    this.persistentSession = persistent;
+  /**
+   * Makes the agent report, and check bundles against, another agent version and platform than
+   * its own: how a simulator stands a real agent in for an older one or another kind of device.
+   */
+  public EdgeAgentBuilder reportAs(String agentVersion, Platform platform) {
+    this.agentVersion = Objects.requireNonNull(agentVersion, "agentVersion must not be null");
+    this.platform = Objects.requireNonNull(platform, "platform must not be null");
     return this;
   }
 
@@ -170,14 +159,40 @@ public final class EdgeAgentBuilder {
     return this;
   }
 
+  /** How much the agent may still write in its data directory; default the file system's usable space. */
+  public EdgeAgentBuilder usableSpace(UsableSpace space) {
+    this.usableSpace = Objects.requireNonNull(space, "usableSpace must not be null");
+    return this;
+  }
+
+  /**
+   * Validates the settings and creates the agent and its transport; nothing connects before
+   * {@link EdgeAgent#start()}.
+   */
   public EdgeAgent build() {
-    Objects.requireNonNull(dataDir, "dataDir must be set");
-    if (trust == null) {
-      throw new IllegalStateException("trust must be set: the packager and server public keys the device trusts");
+    if (trust == null && keySet == null) {
+      throw new IllegalStateException("trust must be set: the packager and server public keys the device trusts,"
+          + " or keySet instead: the fleet's signed root key set");
     }
-    AgentConfig config = new AgentConfig(deviceId, dataDir, labels, brokerUrl, topicPrefix, telemetryInterval,
-        outboxBound, reconnectBase, reconnectMax, chunkWindow, chunkTimeout, bundleLimits, maxInflight, keepAlive,
-        inferenceThreads, nativeDir != null ? nativeDir : dataDir.resolve("native"), persistentSession);
-    return new EdgeAgent(config, new EdgeAgent.Parts(trust, transport, outbox, scheduler, List.copyOf(engines), clock));
+    if (trust != null && keySet != null) {
+      throw new IllegalStateException("trust and keySet are both set; keep one: keySet (the fleet's signed root key set)"
+          + " or trust (fixed packager and server public keys)");
+    }
+    if (keySet != null) {
+      try {
+        TrustedKeySet.bootstrap(keySet);
+      } catch (KeySetException e) {
+        throw new IllegalArgumentException("keySet cannot be trusted (" + e.reason() + "): " + e.getMessage(), e);
+      }
+    }
+    if (transport == null) {
+      throw new IllegalStateException("transport must be set: new MqttTransportFactory() (agent-mqtt) or another TransportFactory");
+    }
+    if (outbox == null) {
+      throw new IllegalStateException("outbox must be set: the platform's (SqliteOutbox.inDataDir of agent-linux on Linux)");
+    }
+    AgentConfig config = new AgentConfig(values, agentVersion, platform);
+    return new EdgeAgent(config, new EdgeAgent.Parts(trust, keySet, transport, outbox, scheduler, List.copyOf(engines), clock,
+        usableSpace));
   }
 }

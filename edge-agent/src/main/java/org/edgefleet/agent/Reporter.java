@@ -1,6 +1,7 @@
 package org.edgefleet.agent;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,7 @@ import org.edgefleet.agent.update.SlotStore;
 import org.edgefleet.agent.update.UpdateManager;
 import org.edgefleet.protocol.message.MessageCodec;
 import org.edgefleet.protocol.message.ReportedState;
+import org.edgefleet.protocol.message.ReportedState.Capabilities;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,15 +33,19 @@ final class Reporter {
   private final AgentLoop loop;
   private final Clock clock;
   private final UpdateManager updates;
+  private final List<String> formats;
   private boolean pending;
 
-  Reporter(AgentConfig config, String topic, Transport transport, AgentLoop loop, Clock clock, UpdateManager updates) {
+  /** {@code formats}: the engines the agent was built with, which is what it can run. */
+  Reporter(AgentConfig config, String topic, Transport transport, AgentLoop loop, Clock clock, UpdateManager updates,
+      List<String> formats) {
     this.config = config;
     this.topic = topic;
     this.transport = transport;
     this.loop = loop;
     this.clock = clock;
     this.updates = updates;
+    this.formats = List.copyOf(formats);
   }
 
   /** Something changed: publish once the current task is done. */
@@ -59,12 +65,12 @@ final class Reporter {
     try {
       report = build();
     } catch (IOException | RuntimeException e) {
-      log.error("cannot build the reported state device={} reason={}", config.deviceId(), e.getMessage());
+      log.error("event=reported_state_failed device={} reason=\"{}\"", config.deviceId(), e.getMessage());
       return;
     }
     transport.publish(topic, MessageCodec.encode(report), true).whenComplete((ok, e) -> {
       if (e != null) {
-        log.debug("reported state not acknowledged device={} reason={} (sent again on reconnect)", config.deviceId(), e.getMessage());
+        log.debug("event=reported_state_unacknowledged device={} reason=\"{}\" action=resend_on_reconnect", config.deviceId(), e.getMessage());
       }
     });
   }
@@ -84,7 +90,12 @@ final class Reporter {
       models.add(new ReportedState.ModelStatus(name, active.map(SlotStore.ActiveSlot::version).orElse(null),
           active.map(SlotStore.ActiveSlot::slot).orElse(null), installed, states.getOrDefault(name, "idle")));
     }
-    return new ReportedState(MessageCodec.VERSION, config.deviceId(), EdgeAgent.VERSION, config.labels(),
-        updates.state().appliedRevision(), models, updates.state().lastError(), clock.instant());
+    return new ReportedState(MessageCodec.VERSION, config.deviceId(), config.agentVersion(), config.labels(),
+        updates.state().appliedRevision(), models, updates.state().lastError(), clock.instant(), capabilities());
+  }
+
+  private Capabilities capabilities() throws IOException {
+    long free = Files.getFileStore(config.dataDir()).getUsableSpace();
+    return new Capabilities(config.platform().toString(), formats, config.bundleLimits().maxBundleBytes(), free);
   }
 }

@@ -14,11 +14,18 @@ public final class FleetException extends RuntimeException {
 
   private final Kind kind;
   private final String code;
+  private final transient Object details;
 
   public FleetException(Kind kind, String code, String message) {
+    this(kind, code, message, null);
+  }
+
+  /** {@code details}: what the caller needs to act on beyond the message (e.g. which devices), as JSON. */
+  public FleetException(Kind kind, String code, String message, Object details) {
     super(message);
     this.kind = kind;
     this.code = code.toLowerCase(Locale.ROOT);
+    this.details = details;
   }
 
   public static FleetException invalid(String code, String message) {
@@ -43,5 +50,10 @@ public final class FleetException extends RuntimeException {
 
   public String code() {
     return code;
+  }
+
+  /** Structured details for the error body, or null. */
+  public Object details() {
+    return details;
   }
 }

@@ -1,10 +1,13 @@
 package org.edgefleet.server;
 
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import org.edgefleet.protocol.config.DurationText;
+import org.edgefleet.protocol.config.Setting;
 import org.edgefleet.server.config.ServerConfig;
-import org.edgefleet.server.config.Setting;
 import org.edgefleet.server.config.Settings;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,6 +21,7 @@ import picocli.CommandLine.ParseResult;
 public final class Main {
 
   static final String PASSWORD_ENV = "FLEET_BROKER_PASSWORD";
+  static final String DATABASE_PASSWORD_ENV = "FLEET_DATABASE_PASSWORD";
 
   private Main() {}
 
@@ -27,6 +31,13 @@ public final class Main {
   }
 
   static int run(String[] args, PrintWriter out, PrintWriter err) {
+    if (args.length > 0 && args[0].equals("backup")) {
+      return new CommandLine(new BackupCommand(out, err)).setOut(out).setErr(err).execute(Arrays.copyOfRange(args, 1, args.length));
+    }
+    if (args.length > 0 && args[0].equals("copy-database")) {
+      return new CommandLine(new CopyDatabaseCommand(out, err)).setOut(out).setErr(err)
+          .execute(Arrays.copyOfRange(args, 1, args.length));
+    }
     CommandLine cli = new CommandLine(spec()).setOut(out).setErr(err);
     ServerConfig config;
     try {
@@ -64,21 +75,32 @@ public final class Main {
     CommandSpec spec = CommandSpec.create().name("fleet-server").mixinStandardHelpOptions(true)
         .version("EdgeFleet server " + Main.class.getPackage().getImplementationVersion());
     spec.usageMessage().description("Runs the EdgeFleet server: REST API, model registry, rollouts, telemetry and an "
-        + "embedded MQTT broker (unless --broker-url names another).");
+        + "embedded MQTT broker (unless --broker-url names another). 'fleet-server copy-database --help' tells how to move "
+        + "its database to PostgreSQL; 'fleet-server backup --help' how to back it up while it runs.");
     for (Setting<?> s : Settings.ALL) {
       OptionSpec.Builder b = OptionSpec.builder(s.flag()).description(s.description()
-          + (s.defaultValue() == null || s.defaultValue() instanceof List ? "" : " Default: " + s.defaultValue() + "."));
+          + (s.defaultValue() == null || s.defaultValue() instanceof List ? "" : " Default: " + shown(s.defaultValue()) + "."));
       if (s.elementType() != null) {
         b.type(List.class).auxiliaryTypes(s.elementType()).paramLabel("<" + s.elementType().getSimpleName().toLowerCase() + ">");
       } else {
         b.type(s.type()).arity("1").paramLabel("<" + s.type().getSimpleName().toLowerCase() + ">");
       }
+      if (s.type() == Duration.class) {
+        b.converters(DurationText::parse); // 30s, 5m: the project's one duration syntax, not ISO-8601
+      }
       if (s == Settings.BROKER_PASSWORD) {
         b.defaultValue("${env:" + PASSWORD_ENV + "}");
+      }
+      if (s == Settings.DATABASE_PASSWORD) {
+        b.defaultValue("${env:" + DATABASE_PASSWORD_ENV + "}");
       }
       spec.addOption(b.build());
     }
     return spec;
+  }
+
+  private static String shown(Object value) {
+    return value instanceof Duration d ? DurationText.format(d) : value.toString();
   }
 
   static ServerConfig config(ParseResult parsed) {
@@ -106,6 +128,8 @@ public final class Main {
     setIfAbsent("org.slf4j.simpleLogger.log.io.moquette", "warn");
     setIfAbsent("org.slf4j.simpleLogger.log.io.netty", "warn");
     setIfAbsent("org.slf4j.simpleLogger.log.org.eclipse.paho", "warn");
+    setIfAbsent("org.slf4j.simpleLogger.log.com.zaxxer.hikari", "warn");
+    setIfAbsent("org.slf4j.simpleLogger.log.org.flywaydb", "warn");
   }
 
   private static void setIfAbsent(String key, String value) {

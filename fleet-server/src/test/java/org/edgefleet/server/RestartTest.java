@@ -114,7 +114,9 @@ class RestartTest {
       long revision = device.awaitDesired(trust, 1, LONG).revision();
 
       // The retained copy disappears (as with a broker that lost it); the device, reconnecting
-      // fresh, finds nothing until its report shows it is behind.
+      // fresh, finds nothing until its report shows it is behind. (Its old connection ends first:
+      // the broker refuses a second connection with a client id that is connected.)
+      device.close();
       clearRetained(server, Files.readString(dir.resolve("data/keys/broker-password")).strip(),
           server.topics().topic("cam-3", TopicKind.DESIRED));
       try (FakeDevice fresh = new FakeDevice(server.mqttUrl(), "cam-3", server.topics())) {

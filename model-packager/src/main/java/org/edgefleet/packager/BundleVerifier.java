@@ -14,7 +14,8 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import org.edgefleet.packager.onnx.ModelException;
-import org.edgefleet.packager.onnx.OnnxModel;
+import org.edgefleet.packager.model.LoadedModel;
+import org.edgefleet.packager.model.ModelFiles;
 import org.edgefleet.packager.vectors.TestVectorReport;
 import org.edgefleet.packager.vectors.TestVectors;
 import org.edgefleet.protocol.bundle.BundleException;
@@ -23,7 +24,6 @@ import org.edgefleet.protocol.bundle.BundleFormat;
 import org.edgefleet.protocol.bundle.BundleLimits;
 import org.edgefleet.protocol.bundle.BundleReader;
 import org.edgefleet.protocol.bundle.Manifest;
-import org.edgefleet.protocol.bundle.ModelFormat;
 import org.edgefleet.protocol.bundle.VerifiedBundle;
 import org.edgefleet.protocol.json.Json;
 import org.edgefleet.protocol.trust.TrustStore;
@@ -61,11 +61,13 @@ public final class BundleVerifier {
     try {
       VerifiedBundle verified = reader.extract(bundle, scratch);
       Manifest manifest = verified.manifest();
-      if (manifest.format() != ModelFormat.ONNX) {
-        return new Verification(verified, Optional.empty());
-      }
       TestVectorReport report;
-      try (OnnxModel model = OnnxModel.open(scratch.resolve(manifest.modelFile()))) {
+      Path modelFile = scratch.resolve(manifest.modelFile());
+      try (LoadedModel model = ModelFiles.open(modelFile)) {
+        if (model.format() != manifest.format()) {
+          throw new BundleException(Reason.MALFORMED, "the manifest says " + manifest.format().wireName() + " but "
+              + manifest.modelFile() + " is a " + model.format().wireName() + " model");
+        }
         report = TestVectors.check(model, manifest.testVectors());
       } catch (ModelException e) {
         throw new BundleException(Reason.TEST_VECTOR_FAILED, "the bundled model does not run: " + e.getMessage(), e);
@@ -118,7 +120,7 @@ public final class BundleVerifier {
    * A bundle that passed.
    *
    * @param bundle      the protocol's verdict: manifest, digest and size
-   * @param testVectors the test vector run, empty when skipped or the format is not ONNX
+   * @param testVectors the test vector run, empty when skipped
    */
   public record Verification(VerifiedBundle bundle, Optional<TestVectorReport> testVectors) {
     public Verification {

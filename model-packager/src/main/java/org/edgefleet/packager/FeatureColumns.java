@@ -9,12 +9,12 @@ import org.edgefleet.packager.csv.CsvTable;
  * features, columns are picked by name (so a labelled CSV with extra columns works); when it
  * does not, the CSV must have exactly one column per feature and its header names them.
  */
-final class FeatureColumns {
+public final class FeatureColumns {
 
   private FeatureColumns() {}
 
   /** The model's feature names, or the header of the first table when the model has none. */
-  static List<String> names(List<String> modelNames, int width, String input, CsvTable table, String source)
+  public static List<String> names(List<String> modelNames, int width, String input, CsvTable table, String source)
       throws PackagingException {
     if (!modelNames.isEmpty()) {
       if (modelNames.size() != width) {
@@ -31,7 +31,7 @@ final class FeatureColumns {
   }
 
   /** The table's rows with exactly the named columns, in that order. */
-  static float[][] rows(CsvTable table, List<String> names, String source) throws PackagingException {
+  public static float[][] rows(CsvTable table, List<String> names, String source) throws PackagingException {
     if (table.columns().equals(names)) {
       return table.rows();
     }

@@ -27,6 +27,7 @@ import org.edgefleet.protocol.bundle.Manifest;
 import org.edgefleet.protocol.bundle.ModelFormat;
 import org.edgefleet.protocol.bundle.TestVector;
 import org.edgefleet.protocol.bundle.VerifiedBundle;
+import org.edgefleet.protocol.tensor.Tensor;
 import org.edgefleet.protocol.trust.KeyRole;
 import org.edgefleet.protocol.trust.Sha256;
 import org.edgefleet.protocol.trust.SigningKey;
@@ -74,7 +75,7 @@ class BundlePackagerTest {
     assertThat(verified.manifest()).isEqualTo(result.manifest());
     assertThat(verified.digest()).isEqualTo(result.sha256()).isEqualTo(Sha256.hex(out));
     assertThat(result.size()).isEqualTo(Files.size(out));
-    assertThat(Files.mismatch(extracted.resolve(BundlePackager.MODEL_PATH), sample.int8Model())).isEqualTo(-1);
+    assertThat(Files.mismatch(extracted.resolve(BundlePackager.modelPath(ModelFormat.ONNX)), sample.int8Model())).isEqualTo(-1);
   }
 
   @Test
@@ -96,7 +97,7 @@ class BundlePackagerTest {
     assertThat(m.quantization().scheme()).isEqualTo("int8-weight-only");
     assertThat(m.quantization().granularity()).isEqualTo("per-tensor");
     assertThat(m.files()).singleElement().satisfies(f -> {
-      assertThat(f.path()).isEqualTo(BundlePackager.MODEL_PATH);
+      assertThat(f.path()).isEqualTo(BundlePackager.modelPath(ModelFormat.ONNX));
       assertThat(f.size()).isEqualTo(Files.size(sample.int8Model()));
       assertThat(f.sha256()).isEqualTo(Sha256.hex(sample.int8Model()));
     });
@@ -176,16 +177,24 @@ class BundlePackagerTest {
   }
 
   @Test
-  void refusesModelsItCannotMakeVectorsForAndMissingInputs() throws Exception {
+  void aCsvFeedsOnlyTabularModelsAndNoDataAtAllMeansGeneratedInputs() throws Exception {
     Path two = TestModels.twoInputs(dir.resolve("two.onnx"));
     CsvTable rows = CsvTable.of(List.of("a", "b"), new float[][] {{1, 2}});
 
     assertThatThrownBy(() -> BundlePackager.builder().model(two).name("two").version(1).signingKey(KEY)
         .calibration(rows).build().writeTo(dir.resolve("two.bundle")))
-        .hasMessageStartingWith("the model has 2 inputs [a, b]");
-    assertThatThrownBy(() -> BundlePackager.builder().model(sample.model()).name("m").version(1).signingKey(KEY)
-        .build().writeTo(dir.resolve("m.bundle")))
-        .hasMessage("give calibration data or test inputs: test vectors need real input rows");
+        .hasMessageStartingWith("calibration data reads as a CSV table, which feeds a model with one input of shape [batch, n]")
+        .hasMessageEndingWith("give .npy/.npz files (or NAME=FILE per input) instead");
+    assertThat(dir.resolve("two.bundle")).doesNotExist();
+
+    Manifest m = BundlePackager.builder().model(two).name("two").version(1).signingKey(KEY)
+        .build().writeTo(dir.resolve("generated.bundle")).manifest();
+    assertThat(m.description()).contains("generated inputs");
+    assertThat(m.referenceStats()).isEmpty();
+    assertThat(m.testVectors()).hasSize(6);
+    Tensor a = m.testVectors().get(0).inputs().get("a");
+    Tensor b = m.testVectors().get(0).inputs().get("b");
+    assertThat(m.testVectors().get(0).expected().get("z").floats()[0]).isEqualTo(a.floats()[0] + b.floats()[0]);
   }
 
   @Test

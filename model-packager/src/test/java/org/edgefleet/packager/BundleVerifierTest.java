@@ -19,6 +19,7 @@ import org.edgefleet.protocol.bundle.BundleException.Reason;
 import org.edgefleet.protocol.bundle.BundleWriter;
 import org.edgefleet.protocol.bundle.FileEntry;
 import org.edgefleet.protocol.bundle.Manifest;
+import org.edgefleet.protocol.bundle.ModelFormat;
 import org.edgefleet.protocol.trust.KeyRole;
 import org.edgefleet.protocol.trust.SigningKey;
 import org.edgefleet.protocol.trust.TrustStore;
@@ -70,7 +71,7 @@ class BundleVerifierTest {
 
   @Test
   void refusesABundleWhoseModelWasTamperedWith() throws Exception {
-    Path tampered = rewrite(packaged.bundle(), dir.resolve("tampered.bundle"), BundlePackager.MODEL_PATH, bytes -> {
+    Path tampered = rewrite(packaged.bundle(), dir.resolve("tampered.bundle"), BundlePackager.modelPath(ModelFormat.ONNX), bytes -> {
       bytes[bytes.length - 5] ^= 1;
       return bytes;
     });
@@ -86,12 +87,12 @@ class BundleVerifierTest {
     // Validly signed and hashed, but the model is another one than the vectors were made with.
     Manifest m = packaged.manifest();
     SampleModelReport retrained = SampleModel.build(dir.resolve("other"), 99);
-    FileEntry retrainedEntry = BundleWriter.entryFor(BundlePackager.MODEL_PATH, retrained.model());
+    FileEntry retrainedEntry = BundleWriter.entryFor(BundlePackager.modelPath(ModelFormat.ONNX), retrained.model());
     Manifest swapped = new Manifest(m.schema(), m.name(), m.version(), m.format(), m.modelFile(), m.runtime(),
         m.inputs(), m.outputs(), m.quantization(), m.referenceStats(), m.testVectors(), List.of(retrainedEntry),
         m.createdAt(), m.expiresAt(), m.keyId(), m.description());
     Path bundle = dir.resolve("swapped.bundle");
-    BundleWriter.write(swapped, Map.of(BundlePackager.MODEL_PATH, retrained.model()), KEY, bundle);
+    BundleWriter.write(swapped, Map.of(BundlePackager.modelPath(ModelFormat.ONNX), retrained.model()), KEY, bundle);
 
     assertThatThrownBy(() -> new BundleVerifier(TrustStore.of(KEY.publicKey())).verify(bundle, true))
         .isInstanceOf(BundleException.class)

@@ -1,6 +1,7 @@
 package org.edgefleet.bench.fleet;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,7 +21,7 @@ public final class FleetApi {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
 
-  FleetApi(String baseUrl) {
+  public FleetApi(String baseUrl) {
     this.base = baseUrl;
   }
 
@@ -32,10 +33,19 @@ public final class FleetApi {
 
   /** Starts a rollout of the version to the devices the selector matches; returns its id. */
   public long createRollout(String model, int version, String selector) throws IOException, InterruptedException {
+    return createRollout(model, version, selector, null);
+  }
+
+  /** Starts a rollout with a strategy object ({@code kind}, {@code stages}, {@code gates}); null is all-at-once. */
+  public long createRollout(String model, int version, String selector, Map<String, Object> strategy)
+      throws IOException, InterruptedException {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("model", model);
     body.put("version", version);
     body.put("selector", selector);
+    if (strategy != null) {
+      body.put("strategy", strategy);
+    }
     return expect(201, "create a rollout", HttpRequest.newBuilder(uri("/api/v1/rollouts"))
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(Json.write(body))))
         .get("id").asLong();
@@ -51,9 +61,17 @@ public final class FleetApi {
     return r.statusCode() == 404 ? null : parse(200, "read device " + id, r);
   }
 
-  /** Every device the server knows. */
+  /** Every device the server knows, page after page. */
   public JsonNode devices() throws IOException, InterruptedException {
-    return expect(200, "list devices", HttpRequest.newBuilder(uri("/api/v1/devices")).GET()).get("devices");
+    ArrayNode all = Json.mapper().createArrayNode();
+    String cursor = null;
+    do {
+      String page = "/api/v1/devices?limit=1000" + (cursor == null ? "" : "&cursor=" + cursor);
+      JsonNode body = expect(200, "list devices", HttpRequest.newBuilder(uri(page)).GET());
+      all.addAll((ArrayNode) body.get("devices"));
+      cursor = body.has("next") ? body.get("next").asText() : null;
+    } while (cursor != null);
+    return all;
   }
 
   /** The value of one unlabelled Prometheus metric, e.g. {@code fleet_devices_known}. */

@@ -28,13 +28,15 @@ final class FootprintReport {
   static BenchmarkReport of(List<Row> rows, Accounting accounting, FootprintBenchmark.Settings settings) {
     List<Outcome> outcomes = new ArrayList<>();
     List<String> d = new ArrayList<>();
-    d.add("| JVM flags | agent RSS | agent peak RSS (VmHWM) | agent heap used / committed | JVM + ORT + model RSS | bare JVM RSS | agent minus JVM + ORT |");
+    d.add("| JVM flags | agent RSS | agent peak RSS (VmHWM) | agent heap used / committed | JVM + ORT + model RSS "
+        + "| bare JVM RSS | agent minus JVM + ORT |");
     d.add("|---|---|---|---|---|---|---|");
     for (Row r : rows) {
       ProcessMemory.Sample a = r.agent().sample();
       long ort = r.ort().sample().rssBytes();
-      outcomes.add(new Outcome(FootprintBenchmark.NAME, "agent RSS, flags `" + r.flags().name() + "` (baseline: JVM + ORT, same flags)",
-          "MiB", Numbers.mib(a.rssBytes()), Numbers.mib(ort), GOAL));
+      outcomes.add(new Outcome(FootprintBenchmark.NAME,
+          "agent RSS, flags `" + r.flags().name() + "` (baseline: JVM + ORT, same flags)", "MiB", Numbers.mib(a.rssBytes()),
+          Numbers.mib(ort), GOAL));
       d.add("| `" + r.flags().name() + "` | " + mib(a.rssBytes()) + " | " + mib(a.peakRssBytes()) + " | " + heap(a) + " | "
           + mib(ort) + " | " + mib(r.idle().sample().rssBytes()) + " | " + mib(a.rssBytes() - ort) + " |");
     }

@@ -29,7 +29,8 @@ record NativeMemorySummary(long totalCommittedBytes, List<Category> categories) 
     if (!Files.isExecutable(jcmd)) {
       throw new IOException("no jcmd in " + jcmd.getParent() + ": the JVM's own accounting needs a full JDK");
     }
-    Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "VM.native_memory", "summary").redirectErrorStream(true).start();
+    Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "VM.native_memory", "summary")
+        .redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());
     if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
       p.destroyForcibly();

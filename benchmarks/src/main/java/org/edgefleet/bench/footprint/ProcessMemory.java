@@ -94,9 +94,18 @@ final class ProcessMemory {
         v.put(names[i], Double.parseDouble(values[i]));
       }
     }
-    double used = v.getOrDefault("S0U", 0.0) + v.getOrDefault("S1U", 0.0) + v.getOrDefault("EU", 0.0) + v.getOrDefault("OU", 0.0);
-    double committed = v.getOrDefault("S0C", 0.0) + v.getOrDefault("S1C", 0.0) + v.getOrDefault("EC", 0.0) + v.getOrDefault("OC", 0.0);
+    // Survivor spaces, eden and old generation, used and committed, in KiB.
+    double used = sum(v, "S0U", "S1U", "EU", "OU");
+    double committed = sum(v, "S0C", "S1C", "EC", "OC");
     return new long[] {Math.round(used * KIB), Math.round(committed * KIB)};
+  }
+
+  private static double sum(Map<String, Double> values, String... names) {
+    double total = 0;
+    for (String n : names) {
+      total += values.getOrDefault(n, 0.0);
+    }
+    return total;
   }
 
   private static long kib(String value) {

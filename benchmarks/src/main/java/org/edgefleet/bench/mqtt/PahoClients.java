@@ -76,9 +76,8 @@ public final class PahoClients {
     o.setKeepAliveInterval(KEEP_ALIVE_SECONDS);
     o.setMaxInflight(maxInflight);
     o.setUserName(username);
-    if (password != null) {
-      o.setPassword(password.toCharArray());
-    }
+    // The embedded broker refuses a login without a password field; devices' passwords are not checked yet.
+    o.setPassword((password == null ? "" : password).toCharArray());
     return o;
   }
 

@@ -24,8 +24,12 @@ public final class Numbers {
     return String.format(Locale.ROOT, "%.3f", v);
   }
 
+  /** Three decimals below 10×, so that a ratio just over a goal such as 1.05× does not print as 1.05×. */
   public static String ratio(double r) {
-    return Double.isNaN(r) || Double.isInfinite(r) ? "n/a" : String.format(Locale.ROOT, "%.2f×", r);
+    if (Double.isNaN(r) || Double.isInfinite(r)) {
+      return "n/a";
+    }
+    return String.format(Locale.ROOT, r < 10 ? "%.3f×" : "%.1f×", r);
   }
 
   public static double mib(long bytes) {

@@ -22,7 +22,6 @@ import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
-import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.edgefleet.bench.Poll;
 import org.edgefleet.bench.Progress;
@@ -67,7 +66,8 @@ final class RawChunkFanout {
     List<byte[]> frames = new ArrayList<>();
     for (int i = 0; i < ref.chunkHashes().size(); i++) {
       int from = i * chunkSize;
-      frames.add(new ChunkMessage(ref.digest(), i, Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + chunkSize))).encode());
+      byte[] chunk = Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + chunkSize));
+      frames.add(new ChunkMessage(ref.digest(), i, chunk).encode());
     }
     return frames;
   }

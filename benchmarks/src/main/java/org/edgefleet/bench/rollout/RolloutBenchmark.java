@@ -38,6 +38,7 @@ public final class RolloutBenchmark {
     Progress.log(NAME, "bundle of " + bundleKib + " KiB packaged");
     List<Outcome> outcomes = new ArrayList<>();
     List<String> rows = new ArrayList<>();
+    List<String> stepRows = new ArrayList<>();
     List<String> failures = new ArrayList<>();
     int largestMeasured = 0;
     for (int requested : settings.deviceCounts()) {
@@ -50,6 +51,7 @@ public final class RolloutBenchmark {
           outcomes.add(new Outcome(NAME, "bundle of " + bundleKib + " KiB to " + devices + " devices, until all active", "s",
               seconds(r.allActive()), seconds(r.baseline()), GOAL));
           rows.add(row(r));
+          stepRows.add(stepRow(r));
           largestMeasured = Math.max(largestMeasured, devices);
           break;
         } catch (Exception e) {
@@ -61,14 +63,21 @@ public final class RolloutBenchmark {
       }
     }
     return new BenchmarkReport(NAME, "Rollout: bundle to N agents vs raw broker fan-out", outcomes,
-        details(rows, settings), failures);
+        details(rows, stepRows, settings), failures);
   }
 
-  private static List<String> details(List<String> rows, Settings s) {
+  private static List<String> details(List<String> rows, List<String> stepRows, Settings s) {
     List<String> d = new ArrayList<>();
-    d.add("| devices | frames per device × bytes | raw fan-out before | raw fan-out after | rollout: all active | rollout: server FINISHED | ratio (all active / mean raw) | chunks the server sent (needed) |");
+    d.add("| devices | frames per device × bytes | raw fan-out before | raw fan-out after | rollout: all active "
+        + "| rollout: server FINISHED | ratio (all active / mean raw) | chunks the server sent (needed) |");
     d.add("|---|---|---|---|---|---|---|---|");
     d.addAll(rows);
+    d.add("");
+    d.add("Where the agents' time went, from their own update events: median / slowest device per step.");
+    d.add("");
+    d.add("| devices | rollout request to download start | download | verify | install | self-test | activate |");
+    d.add("|---|---|---|---|---|---|---|");
+    d.addAll(stepRows);
     d.add("");
     d.add("Agents share " + s.agentThreads() + " scheduler threads, use the SQLite outbox without a sync per commit, and "
         + "make no predictions. Both sides use the server's default chunk size and flow limits (64 KiB chunks, "
@@ -82,6 +91,15 @@ public final class RolloutBenchmark {
         + Numbers.format(seconds(r.rawBefore())) + " s | " + Numbers.format(seconds(r.rawAfter())) + " s | "
         + Numbers.format(seconds(r.allActive())) + " s | " + Numbers.format(seconds(r.finished())) + " s | "
         + Numbers.ratio(ratio) + " | " + r.chunksSent() + " (" + (long) r.devices() * r.frames() + ") |";
+  }
+
+  private static String stepRow(RolloutTrial.Result r) {
+    StringBuilder b = new StringBuilder("| " + r.devices() + " |");
+    for (UpdateSteps.Step step : r.steps()) {
+      b.append(' ').append(Numbers.format(seconds(step.median()))).append(" / ").append(Numbers.format(seconds(step.max())))
+          .append(" s |");
+    }
+    return b.toString();
   }
 
   private static double seconds(Duration d) {

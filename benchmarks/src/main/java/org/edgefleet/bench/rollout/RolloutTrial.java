@@ -2,9 +2,9 @@ package org.edgefleet.bench.rollout;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,17 +34,18 @@ final class RolloutTrial {
    * @param allActive from the rollout request until every agent served the new version
    * @param finished from the rollout request until the server marked the rollout FINISHED
    * @param chunksSent chunks the server sent, more than {@code devices * frames} when agents asked again
+   * @param steps where the agents' time went, step by step
    */
   record Result(int devices, int frames, long frameBytes, Duration rawBefore, Duration rawAfter, Duration allActive,
-      Duration finished, long chunksSent) {
+      Duration finished, long chunksSent, List<UpdateSteps.Step> steps) {
 
     Duration baseline() {
       return rawBefore.plus(rawAfter).dividedBy(2);
     }
   }
 
-  /** Times of one rollout, both from the rollout request, and the chunks the server sent for it. */
-  private record RolloutTimes(Duration allActive, Duration finished, long chunksSent) {}
+  /** Times of one rollout, both from the rollout request, the chunks the server sent for it, and its steps. */
+  private record RolloutTimes(Duration allActive, Duration finished, long chunksSent, List<UpdateSteps.Step> steps) {}
 
   private static final String NAME = RolloutBenchmark.NAME;
   private static final DeviceProfile PROFILE = new DeviceProfile("bench", Map.of("hw", "bench"), 0, 0);
@@ -53,8 +54,8 @@ final class RolloutTrial {
   private static final int OUTBOX_BOUND = 10_000;
   // Agents ask again for a chunk after 5 s; a fleet in which nothing moves for this long has stalled.
   private static final Duration STALL = Duration.ofSeconds(60);
-  private static final String DEVICES = "devices";
-  private static final String OUTBOXES = "outboxes";
+  static final String DEVICES = "devices";
+  static final String OUTBOXES = "outboxes";
 
   private final Path dir;
   private final ModelBundles bundles;
@@ -81,7 +82,7 @@ final class RolloutTrial {
       Duration after = raw.run("rawb", devices, frames, SERVER_WINDOW, settings.timeout());
       Progress.log(NAME, devices + " devices: raw fan-out again took " + after.toMillis() + " ms");
       return new Result(devices, frames.size(), frameBytes, before, after, rollout.allActive(), rollout.finished(),
-          rollout.chunksSent());
+          rollout.chunksSent(), rollout.steps());
     }
   }
 
@@ -93,14 +94,17 @@ final class RolloutTrial {
     try (FleetSimulator sim = FleetSimulator.builder().brokerUrl(server.mqttUrl()).dataRoot(dir.resolve(DEVICES))
         .trust(server.deviceTrust()).devices(devices).idPrefix("dev").profiles(List.of(PROFILE))
         .threads(settings.agentThreads(), 1)
-        .customizeAgents(b -> lightAgent(b, nativeDir, dir.resolve(OUTBOXES).resolve("outbox-" + outboxes.getAndIncrement() + ".db")))
+        .customizeAgents(b -> lightAgent(b, nativeDir,
+            dir.resolve(OUTBOXES).resolve("outbox-" + outboxes.getAndIncrement() + ".db")))
         .start()) {
       Duration patience = settings.timeout();
       Poll.untilReached(devices + " agents to connect", devices, patience, STALL, Duration.ofMillis(200), sim::countConnected);
       Poll.untilReached("the server to know the labels of " + devices + " devices", devices, patience, STALL,
           Duration.ofSeconds(1), () -> labelled(server.api().devices()));
-      Progress.log(NAME, devices + " agents connected and known in " + Duration.ofNanos(System.nanoTime() - fleetStart).toSeconds() + " s");
+      Progress.log(NAME, devices + " agents connected and known in " + secondsSince(fleetStart) + " s");
 
+      UpdateSteps steps = UpdateSteps.listenTo(sim);
+      Instant requested = Instant.now();
       long start = System.nanoTime();
       long id = server.api().createRollout(ModelBundles.MODEL, 1, "hw=" + PROFILE.labels().get("hw"));
       Poll.untilReached("all " + devices + " agents to activate the bundle", devices, patience, STALL, Duration.ofMillis(20),
@@ -116,9 +120,9 @@ final class RolloutTrial {
       long chunksSent = (long) server.api().prometheus("fleet_transfer_chunks_sent_total");
       Progress.log(NAME, devices + " devices: all active after " + allActive.toMillis() + " ms, rollout FINISHED after "
           + finished.toMillis() + " ms, " + chunksSent + " chunks sent");
-      return new RolloutTimes(allActive, finished, chunksSent);
+      return new RolloutTimes(allActive, finished, chunksSent, steps.steps(requested));
     } finally {
-      Progress.log(NAME, "fleet of " + devices + " closed; it ran " + Duration.ofNanos(System.nanoTime() - fleetStart).toSeconds() + " s");
+      Progress.log(NAME, "fleet of " + devices + " closed; it ran " + secondsSince(fleetStart) + " s");
     }
   }
 
@@ -132,12 +136,12 @@ final class RolloutTrial {
    * Many agents on one disk: an outbox that lets WAL sync at checkpoints instead of every commit
    * (docs/agent.md), and one directory for ONNX Runtime's native libraries instead of one per agent.
    */
-  private static EdgeAgentBuilder lightAgent(EdgeAgentBuilder b, Path nativeDir, Path outboxFile) {
-    try {
-      return b.nativeLibraryDir(nativeDir).outbox(SqliteOutbox.open(outboxFile, OUTBOX_BOUND, false));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  static EdgeAgentBuilder lightAgent(EdgeAgentBuilder b, Path nativeDir, Path outboxFile) {
+    return b.nativeLibraryDir(nativeDir).outbox((dataDir, bound) -> SqliteOutbox.open(outboxFile, OUTBOX_BOUND, false));
+  }
+
+  private static long secondsSince(long nanos) {
+    return Duration.ofNanos(System.nanoTime() - nanos).toSeconds();
   }
 
   private static long labelled(JsonNode devices) {

@@ -30,9 +30,11 @@ final class BrokerOnlyDelivery {
   static Duration run(Path dir, TelemetryWorkload workload, int window, Duration timeout, Duration stall) throws Exception {
     Topics topics = Topics.defaults();
     ScheduledExecutorService pings = Executors.newSingleThreadScheduledExecutor();
-    try (EmbeddedBroker broker = EmbeddedBroker.start(new EmbeddedBroker.Options("127.0.0.1", 0, dir, MAX_PACKET, topics, PASSWORD))) {
+    EmbeddedBroker.Options options = new EmbeddedBroker.Options("127.0.0.1", 0, dir, MAX_PACKET, topics, "fleet-server", PASSWORD);
+    try (EmbeddedBroker broker = EmbeddedBroker.start(options)) {
       AtomicLong received = new AtomicLong();
-      MqttAsyncClient sink = PahoClients.connect(broker.url(), "bench-sink", EmbeddedBroker.serverUsername(), PASSWORD, 1000, pings);
+      MqttAsyncClient sink = PahoClients.connect(broker.url(), "bench-sink", EmbeddedBroker.serverUsername(), PASSWORD,
+          1000, pings);
       try (TelemetryPublishers publishers = TelemetryPublishers.connect(broker.url(), workload, window)) {
         sink.setCallback(new Counter(received));
         sink.subscribe(topics.allDevices(TopicKind.TELEMETRY), 1).waitForCompletion(30_000);

@@ -26,7 +26,7 @@ public final class TelemetryIngestBenchmark {
   /**
    * @param messages telemetry batches in all
    * @param devices device clients publishing them
-   * @param window publishes per device awaiting the broker's acknowledgement (the agent's outbox drains 32)
+   * @param window publishes per device awaiting the broker's acknowledgement
    */
   public record Settings(int messages, int devices, int window, Duration timeout) {}
 

@@ -19,9 +19,9 @@ import org.edgefleet.bench.mqtt.PahoClients;
 
 /**
  * K device clients on the broker, each publishing its own telemetry at QoS 1 with up to
- * {@code window} publishes awaiting the broker's acknowledgement, like the agent's outbox drain.
+ * {@code window} publishes awaiting the broker's acknowledgement, as the agent's outbox drains (with a smaller window).
  */
-final class TelemetryPublishers implements AutoCloseable {
+public final class TelemetryPublishers implements AutoCloseable {
 
   private final List<MqttAsyncClient> clients = new ArrayList<>();
   private final ScheduledExecutorService pings = Executors.newSingleThreadScheduledExecutor();
@@ -35,7 +35,7 @@ final class TelemetryPublishers implements AutoCloseable {
   }
 
   /** Connects one client per device of the workload, with the device id as client id and user name. */
-  static TelemetryPublishers connect(String brokerUrl, TelemetryWorkload workload, int window) throws Exception {
+  public static TelemetryPublishers connect(String brokerUrl, TelemetryWorkload workload, int window) throws Exception {
     TelemetryPublishers p = new TelemetryPublishers(workload.byDevice().size(), window);
     try {
       List<String> ids = workload.byDevice().stream().map(messages -> messages.get(0).batch().deviceId()).toList();
@@ -53,7 +53,7 @@ final class TelemetryPublishers implements AutoCloseable {
    * @throws TimeoutException when acknowledgements stop coming for {@code stall}, or do not all come
    *     within {@code timeout}
    */
-  void publishAll(TelemetryWorkload workload, Duration timeout, Duration stall) throws Exception {
+  public void publishAll(TelemetryWorkload workload, Duration timeout, Duration stall) throws Exception {
     List<Future<?>> running = new ArrayList<>();
     for (int d = 0; d < clients.size(); d++) {
       MqttAsyncClient client = clients.get(d);

@@ -20,7 +20,7 @@ import org.edgefleet.protocol.mqtt.Topics;
  * with one model's counts, a latency HdrHistogram of an interval's calls, resource use and the
  * agent's counters.
  */
-final class TelemetryWorkload {
+public final class TelemetryWorkload {
 
   /** One message as a device publishes it, and the batch it carries. */
   record Message(String topic, byte[] payload, TelemetryBatch batch) {}
@@ -37,7 +37,7 @@ final class TelemetryWorkload {
   }
 
   /** {@code messages} batches spread evenly over {@code devices} devices named {@code prefix-0000}... */
-  static TelemetryWorkload create(Topics topics, String prefix, int devices, int messages, long seed) {
+  public static TelemetryWorkload create(Topics topics, String prefix, int devices, int messages, long seed) {
     if (devices < 1 || messages < devices) {
       throw new IllegalArgumentException("telemetry needs at least one device and at least one message per device, got "
           + devices + " devices and " + messages + " messages");
@@ -63,7 +63,7 @@ final class TelemetryWorkload {
             50L * 1024 * 1024 + random.nextInt(4 * 1024 * 1024), 12L * 1024 * 1024 + random.nextInt(4 * 1024 * 1024),
             45 + 10 * random.nextDouble());
         TelemetryCollector.Interval interval = new TelemetryCollector.Interval(id, from, from.plus(INTERVAL), models, resources,
-            Map.of("outboxDropped", 0L, "outboxSize", 0L, "corruptChunks", 0L, "rejectedMessages", 0L));
+            Map.of("outboxDropped", 0L, "outboxSize", 0L, "corruptChunks", 0L, "rejectedMessages", 0L), List.of());
         list.add(new Message(topic, interval.encode(seq), interval.batch(seq)));
       }
       byDevice.add(list);
@@ -90,7 +90,7 @@ final class TelemetryWorkload {
     return all;
   }
 
-  int size() {
+  public int size() {
     return byDevice.stream().mapToInt(List::size).sum();
   }
 

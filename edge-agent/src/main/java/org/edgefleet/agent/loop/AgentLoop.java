@@ -112,7 +112,7 @@ public final class AgentLoop implements Executor {
         scheduler.execute(this::runBatch);
       } catch (RejectedExecutionException e) {
         queued.set(false);
-        log.debug("agent loop scheduler rejected work loop={}", name);
+        log.debug("event=loop_rejected_work loop={}", name);
       }
     }
   }
@@ -128,7 +128,7 @@ public final class AgentLoop implements Executor {
         try {
           task.run();
         } catch (RuntimeException | Error e) {
-          log.error("agent task failed loop={} reason={}", name, e.toString(), e);
+          log.error("event=loop_task_failed loop={} reason=\"{}\"", name, e.toString(), e);
         }
       }
     } finally {

@@ -1,5 +1,6 @@
 package org.edgefleet.agent.metrics;
 
+import java.nio.file.Paths;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,9 +16,9 @@ public final class ResourceSampler {
 
   // USER_HZ: the unit of /proc/[pid]/stat times, 100 on every Linux ABI the agent runs on.
   private static final double TICKS_PER_SECOND = 100.0;
-  private static final Path STATUS = Path.of("/proc/self/status");
-  private static final Path STAT = Path.of("/proc/self/stat");
-  private static final Path THERMAL = Path.of("/sys/class/thermal/thermal_zone0/temp");
+  private static final Path STATUS = Paths.get("/proc/self/status");
+  private static final Path STAT = Paths.get("/proc/self/stat");
+  private static final Path THERMAL = Paths.get("/sys/class/thermal/thermal_zone0/temp");
 
   private long lastTicks = -1;
   private long lastNanos;

@@ -8,7 +8,8 @@ import org.edgefleet.protocol.message.MessageCodec;
 import org.edgefleet.protocol.message.TelemetryBatch;
 
 /**
- * Closes one telemetry interval: every model version's calls, errors and latency histogram, the
+ * Closes one telemetry interval: every model version's calls, errors, latency histogram and
+ * live input histograms (drift), the
  * process's resource use, and the agent's counters. Not thread-safe: runs on the agent loop.
  */
 public final class TelemetryCollector {
@@ -33,17 +34,18 @@ public final class TelemetryCollector {
     if (to.isBefore(from)) {
       to = from;
     }
-    Interval interval = new Interval(deviceId, from, to, metrics.takeIntervals(), resources.sample(), Map.copyOf(counters));
+    MetricsRegistry.Taken taken = metrics.takeIntervals();
+    Interval interval = new Interval(deviceId, from, to, taken.models(), resources.sample(), Map.copyOf(counters), taken.drift());
     from = to;
     return interval;
   }
 
   /** A closed interval; {@link #encode} gives its wire form under a sequence number. */
   public record Interval(String deviceId, Instant from, Instant to, List<TelemetryBatch.ModelMetrics> models,
-      TelemetryBatch.ResourceUsage resources, Map<String, Long> counters) {
+      TelemetryBatch.ResourceUsage resources, Map<String, Long> counters, List<TelemetryBatch.DriftCounts> drift) {
 
     public TelemetryBatch batch(long seq) {
-      return new TelemetryBatch(MessageCodec.VERSION, deviceId, seq, from, to, models, resources, counters);
+      return new TelemetryBatch(MessageCodec.VERSION, deviceId, seq, from, to, models, resources, counters, drift);
     }
 
     public byte[] encode(long seq) {

@@ -7,10 +7,18 @@ import java.util.function.LongFunction;
 /**
  * A bounded, durable, ordered queue of messages bound for the server. Each message belongs to a
  * stream ("events", "telemetry") and is numbered with the next sequence number of that stream,
- * in the same write that stores it, so a number is never given to two messages, even across a
- * crash. When the bound is reached the oldest messages are dropped and counted.
+ * in the same write that stores it, so a number the server may have seen is never given to another
+ * message, even across a crash. When the bound is reached the oldest messages are dropped and
+ * counted. A message is sent only once it is stored; while the disk refuses writes an outbox may
+ * hold messages in memory ({@link #unsaved()}) and store them, in order, once it has room.
  */
 public interface Outbox extends AutoCloseable {
+
+  /**
+   * The stream whose messages (update events, failures among them) matter most: an outbox that
+   * reserves disk space spends it on these when the disk is full.
+   */
+  String PRIORITY_STREAM = "events";
 
   /**
    * Stores a message and returns its sequence number in {@code stream} (1, 2, ...).
@@ -27,8 +35,13 @@ public interface Outbox extends AutoCloseable {
 
   long size();
 
-  /** Messages dropped to respect the bound since the outbox was created. */
+  /** Messages dropped to respect the bound (or lost to a full disk) since the outbox was created. */
   long dropped();
+
+  /** Messages accepted but not on disk yet because the disk refused them; they are stored as soon as it has room. */
+  default long unsaved() {
+    return 0;
+  }
 
   @Override
   void close();

@@ -48,7 +48,7 @@ public final class OutboxSender {
     try {
       seq = outbox.append(stream, topic, payload);
     } catch (IOException | RuntimeException e) {
-      log.error("outbox append failed stream={} topic={} reason={}", stream, topic, e.getMessage());
+      log.error("event=outbox_append_failed stream={} topic={} reason=\"{}\"", stream, topic, e.getMessage());
       return 0;
     }
     drain();
@@ -72,7 +72,7 @@ public final class OutboxSender {
     try {
       oldest = outbox.oldest(window + inFlight.size());
     } catch (IOException | RuntimeException e) {
-      log.error("outbox read failed reason={}", e.getMessage());
+      log.error("event=outbox_read_failed reason=\"{}\"", e.getMessage());
       retryLater();
       return;
     }
@@ -90,14 +90,14 @@ public final class OutboxSender {
   private void settled(OutboxEntry e, Throwable error) {
     inFlight.remove(e.id());
     if (error != null) {
-      log.debug("outbox publish not acknowledged stream={} seq={} reason={}", e.stream(), e.seq(), error.getMessage());
+      log.debug("event=outbox_publish_unacknowledged stream={} seq={} reason=\"{}\"", e.stream(), e.seq(), error.getMessage());
       retryLater();
       return;
     }
     try {
       outbox.remove(e.id());
     } catch (IOException | RuntimeException ex) {
-      log.error("outbox remove failed id={} reason={}", e.id(), ex.getMessage());
+      log.error("event=outbox_remove_failed id={} reason=\"{}\"", e.id(), ex.getMessage());
     }
     drain();
   }

@@ -12,7 +12,8 @@ import org.edgefleet.protocol.tensor.Tensor;
 
 /**
  * The manifest's input specs, compiled once per model version into arrays, so that checking a
- * call's inputs is a few comparisons. Declared pre-processing ({@code x * scale + offset} per
+ * call's inputs is a few comparisons. Dynamic dimensions that share a symbolic name ({@code dims}
+ * in the manifest) must have one size across the inputs of a call. Declared pre-processing ({@code x * scale + offset} per
  * column of the last dimension) is applied here, to application calls and test vectors alike.
  */
 final class InputPlan {
@@ -24,6 +25,9 @@ final class InputPlan {
   private final float[][] scale;
   private final float[][] offset;
   private final boolean preprocessing;
+  /** Per input and axis, the index of its symbolic dimension name in {@link #dimNames}, or -1. */
+  private final int[][] dimIds;
+  private final String[] dimNames;
 
   InputPlan(Manifest manifest) {
     label = "model " + manifest.name() + " v" + manifest.version();
@@ -46,6 +50,18 @@ final class InputPlan {
       }
     }
     preprocessing = any;
+    Map<String, Integer> ids = new HashMap<>();
+    dimIds = new int[n][];
+    for (int i = 0; i < n; i++) {
+      TensorSpec s = specs.get(i);
+      dimIds[i] = new int[shapes[i].length];
+      for (int d = 0; d < shapes[i].length; d++) {
+        String dim = s.dimName(d);
+        dimIds[i][d] = dim == null ? -1 : ids.computeIfAbsent(dim, k -> ids.size());
+      }
+    }
+    dimNames = new String[ids.size()];
+    ids.forEach((name, id) -> dimNames[id] = name);
   }
 
   private void compilePreprocessing(int i, TensorSpec s) {
@@ -78,7 +94,32 @@ final class InputPlan {
             + " (-1: any size) but got " + t.dtype().wireName() + " " + Arrays.toString(t.shape()));
       }
     }
+    if (dimNames.length > 0) {
+      checkSharedDims(inputs);
+    }
     return preprocessing ? preprocess(inputs) : inputs;
+  }
+
+  private void checkSharedDims(Map<String, Tensor> inputs) throws PredictionException {
+    long[] size = new long[dimNames.length];
+    int[] first = new int[dimNames.length];
+    java.util.Arrays.fill(size, -1);
+    for (int i = 0; i < names.length; i++) {
+      Tensor t = inputs.get(names[i]);
+      for (int d = 0; d < dimIds[i].length; d++) {
+        int id = dimIds[i][d];
+        if (id < 0) {
+          continue;
+        }
+        if (size[id] < 0) {
+          size[id] = t.dim(d);
+          first[id] = i;
+        } else if (size[id] != t.dim(d)) {
+          throw mismatch("expects inputs '" + names[first[id]] + "' and '" + names[i] + "' to share dimension '"
+              + dimNames[id] + "' but got " + size[id] + " and " + t.dim(d));
+        }
+      }
+    }
   }
 
   private Map<String, Tensor> preprocess(Map<String, Tensor> inputs) {

@@ -1,6 +1,8 @@
 package org.edgefleet.agent.serving;
 
+import java.util.stream.Collectors;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.edgefleet.agent.inference.InferenceEngine;
 import org.edgefleet.agent.inference.InferenceException;
@@ -20,8 +22,9 @@ public final class ModelLoader {
     this.metrics = metrics;
   }
 
-  public boolean supports(ModelFormat format) {
-    return engines.containsKey(format);
+  /** The wire names of the formats this agent has engines for, as it reports them. */
+  public List<String> formats() {
+    return engines.keySet().stream().map(ModelFormat::wireName).sorted().collect(Collectors.toList());
   }
 
   /** A model ready to serve; the caller activates it or {@link ServingModel#retire retires} it. */

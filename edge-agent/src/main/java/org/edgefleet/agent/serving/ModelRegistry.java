@@ -8,25 +8,37 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.edgefleet.agent.Prediction;
 import org.edgefleet.agent.PredictionException;
+import org.edgefleet.protocol.message.SlotRole;
 import org.edgefleet.protocol.tensor.Tensor;
 
 /**
- * The active version of every model. {@code predict} takes no lock: it reads the current
- * version from a concurrent map, holds a reference while it runs, and never touches the network
- * or the disk, so it keeps serving whatever the connection or an update is doing.
+ * The active version of every model, and the shadow or A/B arm beside it. {@code predict} takes
+ * no lock: it reads the current versions from concurrent maps, holds a reference while it runs,
+ * and never touches the network or the disk, so it keeps serving whatever the connection or an
+ * update is doing. A shadow run is only offered to the {@link ShadowRunner}.
  */
 public final class ModelRegistry {
 
   private final String deviceId;
+  private final ShadowRunner shadows;
   private final Map<String, ServingModel> active = new ConcurrentHashMap<>();
+  private final Map<String, Companion> companions = new ConcurrentHashMap<>();
 
-  public ModelRegistry(String deviceId) {
+  public ModelRegistry(String deviceId, ShadowRunner shadows) {
     this.deviceId = deviceId;
+    this.shadows = shadows;
   }
 
   public Prediction predict(String model, Map<String, Tensor> inputs) throws PredictionException {
+    return predict(model, inputs, null);
+  }
+
+  /** Runs the version this request falls to: an arm's share of the requests, the active version the rest. */
+  public Prediction predict(String model, Map<String, Tensor> inputs, String requestId) throws PredictionException {
     for (;;) {
-      ServingModel m = active.get(model);
+      Companion c = companions.get(model);
+      ServingModel m = c != null && c.role() == SlotRole.ARM && RequestSplit.position(requestId) < c.share()
+          ? c.model() : active.get(model);
       if (m == null) {
         throw new PredictionException(PredictionException.Reason.NO_ACTIVE_MODEL, "no version of model '" + model
             + "' is active on device " + deviceId + " (active: " + new TreeSet<>(active.keySet()) + ")");
@@ -36,17 +48,46 @@ public final class ModelRegistry {
       }
       long start = System.nanoTime();
       try {
-        Map<String, Tensor> outputs = m.run(inputs);
+        Map<String, Tensor> outputs = m.serve(inputs);
         long nanos = System.nanoTime() - start;
-        m.metrics().recordSuccess(nanos);
+        m.health().success(nanos, m.metrics().recordSuccess(nanos, outputs));
+        if (c != null && c.role() == SlotRole.SHADOW) {
+          shadows.offer(c.model(), m.version(), inputs, outputs);
+        }
         return new Prediction(model, m.version(), outputs, nanos);
       } catch (PredictionException e) {
         m.metrics().recordError();
+        m.health().failure(e.reason() == PredictionException.Reason.INFERENCE_FAILED);
         throw e;
       } finally {
         m.release();
       }
     }
+  }
+
+  /**
+   * Attributes an outcome to the arm that serves {@code requestId}, in every model running an A/B
+   * split now. Returns how many arms it was attributed to (0: no split is running).
+   */
+  public int recordOutcome(String requestId, double value) {
+    if (requestId == null || !Double.isFinite(value)) {
+      throw new IllegalArgumentException("an outcome needs the request id given to predict and a finite value, were "
+          + requestId + " and " + value);
+    }
+    int attributed = 0;
+    double position = RequestSplit.position(requestId);
+    for (Map.Entry<String, Companion> e : companions.entrySet()) {
+      Companion c = e.getValue();
+      if (c.role() != SlotRole.ARM) {
+        continue;
+      }
+      ServingModel m = position < c.share() ? c.model() : active.get(e.getKey());
+      if (m != null) {
+        m.metrics().recordOutcome(value);
+        attributed++;
+      }
+    }
+    return attributed;
   }
 
   /** Makes the model serve; the version it replaces closes once its calls in progress end. */
@@ -55,6 +96,26 @@ public final class ModelRegistry {
     if (old != null && old != model) {
       old.retire();
     }
+  }
+
+  /** Runs {@code companion} beside the active version of its model, replacing (and retiring) any other. */
+  public void attach(Companion companion) {
+    Companion old = companions.put(companion.model().name(), companion);
+    if (old != null && old.model() != companion.model()) {
+      old.model().retire();
+    }
+  }
+
+  /** Stops the shadow or arm of {@code model}, if any; its session closes once its runs end. */
+  public void detach(String model) {
+    Companion old = companions.remove(model);
+    if (old != null) {
+      old.model().retire();
+    }
+  }
+
+  public Optional<Companion> companion(String model) {
+    return Optional.ofNullable(companions.get(model));
   }
 
   public Optional<ServingModel> active(String model) {
@@ -72,11 +133,15 @@ public final class ModelRegistry {
 
   /** Stops serving everything; sessions close as their last calls end. */
   public void closeAll() {
+    for (String name : Set.copyOf(companions.keySet())) {
+      detach(name);
+    }
     for (String name : Set.copyOf(active.keySet())) {
       ServingModel m = active.remove(name);
       if (m != null) {
         m.retire();
       }
     }
+    shadows.close();
   }
 }

@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.edgefleet.agent.PredictionException;
 import org.edgefleet.agent.inference.InferenceException;
 import org.edgefleet.agent.inference.ModelSession;
+import org.edgefleet.agent.metrics.InputDrift;
 import org.edgefleet.agent.metrics.ModelMetrics;
 import org.edgefleet.protocol.bundle.Manifest;
 import org.edgefleet.protocol.tensor.Tensor;
@@ -25,6 +26,8 @@ public final class ServingModel {
   private final ModelSession session;
   private final ModelMetrics metrics;
   private final InputPlan inputs;
+  private final HealthCounters health = new HealthCounters();
+  private final InputDrift drift;
   private final AtomicInteger refs = new AtomicInteger(1);
 
   ServingModel(String slot, Manifest manifest, ModelSession session, ModelMetrics metrics) {
@@ -33,6 +36,7 @@ public final class ServingModel {
     this.session = session;
     this.metrics = metrics;
     this.inputs = new InputPlan(manifest);
+    this.drift = metrics.drift(manifest);
   }
 
   public String name() {
@@ -55,9 +59,24 @@ public final class ServingModel {
     return metrics;
   }
 
+  /** Calls, failures, crashes, invalid outputs and latency since the version was loaded. */
+  public HealthCounters health() {
+    return health;
+  }
+
   /** Checks the inputs and runs the model, recording nothing (the self-test uses this too). */
   public Map<String, Tensor> run(Map<String, Tensor> in) throws PredictionException {
+    return runPrepared(inputs.prepare(in));
+  }
+
+  /** Runs an application call: checks the inputs, bins them for drift, runs the model. */
+  Map<String, Tensor> serve(Map<String, Tensor> in) throws PredictionException {
     Map<String, Tensor> prepared = inputs.prepare(in);
+    drift.record(in);
+    return runPrepared(prepared);
+  }
+
+  private Map<String, Tensor> runPrepared(Map<String, Tensor> prepared) throws PredictionException {
     try {
       return session.run(prepared);
     } catch (InferenceException e) {
@@ -83,7 +102,7 @@ public final class ServingModel {
       try {
         session.close();
       } catch (RuntimeException e) {
-        log.warn("closing a retired session failed model={} version={} reason={}", name(), version(), e.getMessage());
+        log.warn("event=retired_session_close_failed model={} version={} reason=\"{}\"", name(), version(), e.getMessage());
       }
     }
   }

@@ -13,12 +13,12 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 
 /** Crash-safe file operations: a reader sees the old content or the new, never a mix. */
-final class AtomicFiles {
+public final class AtomicFiles {
 
   private AtomicFiles() {}
 
   /** Writes a temp file beside the target, syncs it, renames it over the target, syncs the directory. */
-  static void write(Path target, byte[] content) throws IOException {
+  public static void write(Path target, byte[] content) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     Path tmp = dir.resolve("." + target.getFileName() + ".tmp");
@@ -29,6 +29,10 @@ final class AtomicFiles {
         ch.write(buffer);
       }
       ch.force(true);
+    } catch (IOException e) {
+      // A torn temp file on a full disk would hold the very space the next try needs.
+      Files.deleteIfExists(tmp);
+      throw e;
     }
     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     syncDirectory(dir);

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
+import org.edgefleet.agent.outbox.Outbox;
 import org.edgefleet.agent.outbox.OutboxSender;
 import org.edgefleet.protocol.message.DeviceEvent;
 import org.edgefleet.protocol.message.DeviceEvent.Execution;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EventEmitter {
 
-  static final String STREAM = "events";
+  static final String STREAM = Outbox.PRIORITY_STREAM;
   private static final Logger log = LoggerFactory.getLogger(EventEmitter.class);
 
   private final String deviceId;
@@ -44,7 +45,7 @@ public final class EventEmitter {
   }
 
   void failed(String model, int version, Execution step, String reason, String details) {
-    log.warn("update step failed device={} model={} version={} step={} reason={} details={}",
+    log.warn("event=update_step_failed device={} model={} version={} step={} reason={} details=\"{}\"",
         deviceId, model, version, step.wireName(), reason, details);
     emit(model, version, step, Result.FAILURE, reason, details);
   }
@@ -54,7 +55,7 @@ public final class EventEmitter {
     LongFunction<DeviceEvent> event = seq ->
         new DeviceEvent(MessageCodec.VERSION, deviceId, seq, time, model, version, step, result, reason, details);
     long seq = sender.send(STREAM, topic, s -> MessageCodec.encode(event.apply(s)));
-    log.debug("event device={} seq={} model={} version={} step={} result={}", deviceId, seq, model, version,
+    log.debug("event=device_event device={} seq={} model={} version={} step={} result={}", deviceId, seq, model, version,
         step.wireName(), result.wireName());
     listeners.accept(event.apply(seq));
   }

@@ -32,9 +32,9 @@ public final class InstalledModels {
         }
         String slot = active.get().slot();
         registry.activate(loader.load(slot, slots.filesDir(model, slot), slots.manifest(model, slot)));
-        log.info("model serving from disk model={} version={} slot={}", model, active.get().version(), slot);
+        log.info("event=model_serving source=disk model={} version={} slot={}", model, active.get().version(), slot);
       } catch (IOException | InferenceException | RuntimeException e) {
-        log.error("installed model cannot serve model={} reason={}", model, e.getMessage());
+        log.error("event=installed_model_unservable model={} reason=\"{}\"", model, e.getMessage());
         problems.add(model + ": " + e.getMessage());
       }
     }

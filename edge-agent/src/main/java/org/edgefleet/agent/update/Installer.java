@@ -3,7 +3,8 @@ package org.edgefleet.agent.update;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.function.BiConsumer;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.edgefleet.agent.inference.InferenceException;
 import org.edgefleet.agent.serving.ModelLoader;
 import org.edgefleet.agent.serving.ModelRegistry;
@@ -15,6 +16,7 @@ import org.edgefleet.protocol.bundle.Manifest;
 import org.edgefleet.protocol.bundle.VerifiedBundle;
 import org.edgefleet.protocol.message.DeviceEvent.Execution;
 import org.edgefleet.protocol.message.ModelAssignment;
+import org.edgefleet.protocol.message.SlotRole;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,24 +24,34 @@ import org.slf4j.LoggerFactory;
  * The steps after a download: verify the bundle into a scratch slot, install it as the inactive
  * slot, run its test vectors on a real session, and activate it. A failure at any step throws
  * and leaves the serving version untouched; a slot that failed its self-test is removed so it
- * can never be switched to.
+ * can never be switched to. A version assigned in another role than active is installed and
+ * self-tested but not activated: the caller stages it.
  */
 final class Installer {
+
+  /** A version made to serve; {@code previousSlot} and {@code previous} are what served before, if anything. */
+  record Activation(String model, ServingModel current, Execution step, Optional<SlotStore.ActiveSlot> previousSlot,
+      Optional<ServingModel> previous) {}
+
+  interface ActivationListener {
+    void activated(Activation activation);
+  }
 
   private static final Logger log = LoggerFactory.getLogger(Installer.class);
 
   private final SlotStore slots;
-  private final BundleReader reader;
+  /** A reader with the keys trusted now: a key set update may change them between installs. */
+  private final Supplier<BundleReader> readers;
   private final UpdatePolicy policy;
   private final ModelLoader loader;
   private final ModelRegistry registry;
   private final EventEmitter events;
-  private final BiConsumer<String, Integer> activated;
+  private final ActivationListener activated;
 
-  Installer(SlotStore slots, BundleReader reader, UpdatePolicy policy, ModelLoader loader, ModelRegistry registry,
-      EventEmitter events, BiConsumer<String, Integer> activated) {
+  Installer(SlotStore slots, Supplier<BundleReader> readers, UpdatePolicy policy, ModelLoader loader, ModelRegistry registry,
+      EventEmitter events, ActivationListener activated) {
     this.slots = slots;
-    this.reader = reader;
+    this.readers = readers;
     this.policy = policy;
     this.loader = loader;
     this.registry = registry;
@@ -47,7 +59,8 @@ final class Installer {
     this.activated = activated;
   }
 
-  void install(ModelAssignment a, Path bundle) throws UpdateFailure {
+  /** Installs into the inactive slot; activates it when the assignment's role is active. Returns the slot. */
+  SlotStore.SlotInfo install(ModelAssignment a, Path bundle) throws UpdateFailure {
     String name = a.name();
     events.started(name, a.version(), Execution.VERIFY);
     Path scratch = null;
@@ -62,7 +75,10 @@ final class Installer {
       SlotStore.SlotInfo slot = installStep(a, scratch, m);
       scratch = null;
       events.succeeded(name, a.version(), Execution.INSTALL, "installed into slot " + slot.slot());
-      activate(name, slot, Execution.ACTIVATE);
+      if (a.role() == SlotRole.ACTIVE) {
+        activate(name, slot, Execution.ACTIVATE);
+      }
+      return slot;
     } catch (IOException e) {
       throw UpdateFailure.io(Execution.VERIFY, e);
     } finally {
@@ -73,31 +89,41 @@ final class Installer {
   /** Self-tests the slot and makes it serve; {@code step} is ACTIVATE or ROLLBACK. */
   void activate(String name, SlotStore.SlotInfo slot, Execution step) throws UpdateFailure {
     int version = slot.version();
-    events.started(name, version, Execution.SELF_TEST);
-    ServingModel model = load(name, slot);
-    try {
-      int vectors = SelfTest.run(model);
-      events.succeeded(name, version, Execution.SELF_TEST, vectors + " test vectors passed");
-    } catch (UpdateFailure f) {
-      model.retire();
-      discard(name, slot);
-      throw f;
-    }
+    ServingModel model = selfTested(name, slot);
     events.started(name, version, step);
+    Optional<SlotStore.ActiveSlot> previousSlot;
     try {
+      previousSlot = slots.active(name);
       slots.activate(name, slot.slot(), version);
     } catch (IOException e) {
       model.retire();
       throw UpdateFailure.io(step, e);
     }
+    Optional<ServingModel> previous = registry.active(name);
     registry.activate(model);
     events.succeeded(name, version, step, "slot " + slot.slot() + " serves v" + version);
-    activated.accept(name, version);
+    activated.activated(new Activation(name, model, step, previousSlot, previous));
+  }
+
+  /** Opens the slot and runs its test vectors; the caller serves the model or retires it. */
+  ServingModel selfTested(String name, SlotStore.SlotInfo slot) throws UpdateFailure {
+    int version = slot.version();
+    events.started(name, version, Execution.SELF_TEST);
+    ServingModel model = load(name, slot);
+    try {
+      int vectors = SelfTest.run(model);
+      events.succeeded(name, version, Execution.SELF_TEST, vectors + " test vectors passed");
+      return model;
+    } catch (UpdateFailure f) {
+      model.retire();
+      discard(name, slot);
+      throw f;
+    }
   }
 
   private VerifiedBundle verify(Path bundle, Path scratch) throws UpdateFailure, IOException {
     try {
-      return reader.extract(bundle, SlotStore.scratchFiles(scratch));
+      return readers.get().extract(bundle, SlotStore.scratchFiles(scratch));
     } catch (BundleException e) {
       throw new UpdateFailure(Execution.VERIFY, e.reason(), e.getMessage());
     }
@@ -115,6 +141,10 @@ final class Installer {
     try {
       return loader.load(slot.slot(), slots.filesDir(name, slot.slot()), slots.manifest(name, slot.slot()));
     } catch (InferenceException e) {
+      if (e.getCause() instanceof IOException io) {
+        // The engine could not be set up (natives not unpacked: disk full): the slot is fine, try again later.
+        throw UpdateFailure.io(Execution.SELF_TEST, io);
+      }
       discard(name, slot);
       throw new UpdateFailure(Execution.SELF_TEST, e.isUnsupported() ? Reason.UNSUPPORTED : Reason.MALFORMED, e.getMessage());
     } catch (IOException e) {
@@ -127,7 +157,7 @@ final class Installer {
       slots.discard(name, slot.slot());
     } catch (IOException | IllegalStateException e) {
       // The slot stays but is never switched to without a new self-test; the failure event says why.
-      log.warn("cannot remove failed slot model={} slot={} reason={}",
+      log.warn("event=slot_remove_failed model={} slot={} reason=\"{}\"",
           name, slot.slot(), e.getMessage());
     }
   }
@@ -139,7 +169,7 @@ final class Installer {
     try {
       AtomicFiles.deleteTree(scratch);
     } catch (IOException e) {
-      log.debug("scratch left behind dir={} reason={}", scratch, e.getMessage());
+      log.debug("event=scratch_left_behind dir={} reason=\"{}\"", scratch, e.getMessage());
     }
   }
 }

@@ -45,6 +45,11 @@ public final class SlotStore {
     this.root = modelsDir;
   }
 
+  /** The slots of the agent whose data dir this is: {@code {dataDir}/models}. */
+  public static SlotStore inDataDir(Path dataDir) {
+    return new SlotStore(dataDir.resolve("models"));
+  }
+
   public List<String> models() throws IOException {
     List<String> names = new ArrayList<>();
     if (!Files.isDirectory(root)) {

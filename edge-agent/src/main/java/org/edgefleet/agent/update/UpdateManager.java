@@ -1,16 +1,20 @@
 package org.edgefleet.agent.update;
 
+import java.util.stream.Collectors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import org.edgefleet.agent.serving.ModelLoader;
 import org.edgefleet.agent.serving.ModelRegistry;
 import org.edgefleet.agent.transport.Transport;
@@ -18,16 +22,16 @@ import org.edgefleet.protocol.bundle.BundleException.Reason;
 import org.edgefleet.protocol.bundle.BundleReader;
 import org.edgefleet.protocol.message.DesiredState;
 import org.edgefleet.protocol.message.DeviceEvent.Execution;
+import org.edgefleet.protocol.message.HealthGates;
 import org.edgefleet.protocol.message.MessageCodec;
 import org.edgefleet.protocol.message.MessageException;
 import org.edgefleet.protocol.message.ModelAssignment;
-import org.edgefleet.protocol.message.SignedDesiredState;
 import org.edgefleet.protocol.message.SlotRole;
 import org.edgefleet.protocol.mqtt.TopicKind;
 import org.edgefleet.protocol.mqtt.Topics;
 import org.edgefleet.protocol.transfer.ChunkMessage;
 import org.edgefleet.protocol.transfer.ChunkRequest;
-import org.edgefleet.protocol.trust.TrustStore;
+import org.edgefleet.protocol.trust.KeySetException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +40,14 @@ import org.slf4j.LoggerFactory;
  * worked through one at a time (one download in flight per device); a newer revision replaces
  * the queue but keeps a download the new revision still wants. A revision counts as applied once
  * every assignment has succeeded or failed for good, so a refused bundle is not fetched forever.
+ * A failure of the device's storage (DISK_FULL, IO_ERROR) is not for good: the partial download is
+ * deleted so the space returns, the failure is reported, and the assignment is tried again after a
+ * backoff, and after a restart (the revision is not applied), until it succeeds or a newer revision
+ * replaces it. A download that the free space cannot hold fails at once with DISK_FULL.
+ *
+ * <p>What a desired state may do is decided by {@link DesiredCheck}. The accepted revision's
+ * expiry is watched: when no fresh copy has come by then (a freeze), unfinished work on it stops,
+ * the installed models keep running, and "desired state expired" is reported.
  *
  * <p>Not thread-safe: every method runs on the agent loop.
  */
@@ -47,14 +59,19 @@ public final class UpdateManager {
 
     /** Slots, applied revision, last error or a model's state changed: the reported state is stale. */
     void onStateChanged();
+
+    /** A desired state was accepted (or a fresh copy of the accepted one came): its per-version terms apply now. */
+    void onDesired(DesiredState desired);
   }
 
   private static final Logger log = LoggerFactory.getLogger(UpdateManager.class);
   private static final String DOWNLOADS = "downloads";
+  private static final String EXPIRED = "desired state expired";
 
   private final String deviceId;
   private final Path dataDir;
-  private final TrustStore trust;
+  private final DesiredCheck check;
+  private final Clock clock;
   private final UpdateSettings settings;
   private final Transport transport;
   private final String requestTopic;
@@ -66,27 +83,44 @@ public final class UpdateManager {
   private final UpdateCounters counters;
   private final Listener listener;
   private final Map<String, String> modelStates = new HashMap<>();
+  private final HealthGuard health;
+  private final RoleStager roles;
+  private HealthGates gates;
 
   private AgentState state;
   private long workingRevision;
   private Deque<ModelAssignment> queue = new ArrayDeque<>();
   private ModelAssignment current;
   private Download download;
+  /** Assignments of the working revision that failed for the disk's sake, tried again at {@code retryAtNanos}. */
+  private final List<ModelAssignment> retries = new ArrayList<>();
+  private int retryAttempt;
+  private long retryAtNanos;
+  private boolean stateUnsaved;
+  private boolean expiryReported;
 
-  public UpdateManager(String deviceId, Path dataDir, Topics topics, TrustStore trust, Clock clock, UpdateSettings settings,
+  public UpdateManager(String deviceId, Path dataDir, Topics topics, AgentTrust trust, Clock clock, UpdateSettings settings,
       Transport transport, ModelLoader loader, ModelRegistry registry, EventEmitter events, UpdateCounters counters,
       Listener listener) throws IOException {
     this.deviceId = deviceId;
     this.dataDir = dataDir;
-    this.trust = trust;
+    this.check = new DesiredCheck(deviceId, trust, clock);
+    this.clock = clock;
     this.settings = settings;
     this.transport = transport;
     this.requestTopic = topics.topic(deviceId, TopicKind.BUNDLE_REQUEST);
-    this.slots = new SlotStore(dataDir.resolve("models"));
+    this.slots = SlotStore.inDataDir(dataDir);
     this.chunks = new ChunkStore(dataDir.resolve("chunks"));
-    this.policy = new UpdatePolicy(slots, loader, settings.limits(), settings.agentVersion());
-    this.installer = new Installer(slots, new BundleReader(trust, settings.limits(), clock), policy, loader, registry,
-        events, listener::onActivated);
+    this.policy = new UpdatePolicy(slots, loader, settings.limits(), settings.agentVersion(), settings.platform());
+    this.gates = settings.health();
+    this.health = new HealthGuard(deviceId, slots, events, new HealthVetoes(dataDir), () -> gates);
+    this.installer = new Installer(slots, () -> new BundleReader(trust.current(), settings.limits(), clock), policy, loader,
+        registry, events, a -> {
+          health.onActivated(a);
+          listener.onActivated(a.model(), a.current().version());
+        });
+    health.rollBackWith(installer);
+    this.roles = new RoleStager(deviceId, installer, registry);
     this.events = events;
     this.counters = counters;
     this.listener = listener;
@@ -110,32 +144,40 @@ public final class UpdateManager {
 
   public void onDesired(byte[] payload) {
     if (payload == null || payload.length == 0) {
-      log.debug("empty desired state ignored device={} (retained message cleared)", deviceId);
+      log.debug("event=desired_state_empty device={} action=ignore", deviceId);
+      return;
+    }
+    DesiredCheck.Verdict verdict = check.check(payload, state.acceptedRevision());
+    reportKeySet(check.lastKeySet());
+    if (verdict instanceof DesiredCheck.Refused r) {
+      rejectDesired(r.reason(), r.details());
       return;
     }
     DesiredState desired;
-    try {
-      desired = MessageCodec.decode(payload, SignedDesiredState.class, SignedDesiredState.MAX_BYTES).open(trust);
-    } catch (MessageException e) {
-      rejectDesired(e.reason().name(), e.getMessage());
-      return;
-    }
-    if (!desired.deviceId().equals(deviceId)) {
-      rejectDesired(MessageException.Reason.INVALID.name(), "it is addressed to device " + desired.deviceId());
-      return;
-    }
-    if (desired.revision() <= state.appliedRevision() || desired.revision() <= workingRevision) {
-      log.debug("desired state already handled device={} revision={} applied={}", deviceId, desired.revision(),
-          state.appliedRevision());
-      return;
-    }
-    log.info("desired state accepted device={} revision={} models={}", deviceId, desired.revision(), desired.models().size());
-    workingRevision = desired.revision();
-    queue = new ArrayDeque<>();
-    for (ModelAssignment a : desired.models()) {
-      if (a.role() != SlotRole.ACTIVE) {
-        continue;
+    if (verdict instanceof DesiredCheck.Same same) {
+      desired = same.state();
+      refreshed(desired);
+      listener.onDesired(desired);
+      if (desired.revision() <= state.appliedRevision() || desired.revision() == workingRevision) {
+        log.debug("event=desired_state_known device={} revision={} applied={}", deviceId, desired.revision(),
+            state.appliedRevision());
+        return;
       }
+      // Accepted before a restart or a freeze, and not finished: work on it again.
+    } else {
+      desired = ((DesiredCheck.Accepted) verdict).state();
+      expiryReported = false;
+      saveState(state.withAccepted(desired.revision(), desired.expiresAt()));
+    }
+    listener.onDesired(desired);
+    log.info("event=desired_state_accepted device={} revision={} models={}", deviceId, desired.revision(), desired.models().size());
+    workingRevision = desired.revision();
+    gates = desired.health() != null ? desired.health() : settings.health();
+    queue = new ArrayDeque<>();
+    retries.clear();
+    retryAttempt = 0;
+    roles.dropUnwanted(desired);
+    for (ModelAssignment a : RoleStager.installOrder(desired)) {
       if (current != null && sameTarget(current, a)) {
         current = a; // keep the transfer going, under the new revision's terms
       } else {
@@ -143,7 +185,7 @@ public final class UpdateManager {
       }
     }
     if (current != null && !desired.models().contains(current)) {
-      log.info("download abandoned device={} model={} version={} (superseded)", deviceId, current.name(), current.version());
+      log.info("event=download_abandoned cause=superseded device={} model={} version={}", deviceId, current.name(), current.version());
       modelStates.remove(current.name());
       current = null;
       download = null;
@@ -153,7 +195,7 @@ public final class UpdateManager {
 
   public void onChunk(byte[] frame) {
     if (download == null) {
-      log.debug("chunk ignored device={} (no download in progress)", deviceId);
+      log.debug("event=chunk_ignored cause=no_download device={}", deviceId);
       return;
     }
     ChunkMessage chunk;
@@ -164,14 +206,14 @@ public final class UpdateManager {
       return;
     }
     if (!chunk.digest().equals(download.ref().digest())) {
-      log.debug("chunk of another bundle ignored device={} digest={}", deviceId, chunk.digest());
+      log.debug("event=chunk_ignored cause=other_bundle device={} digest={}", deviceId, chunk.digest());
       return;
     }
     try {
       switch (download.accept(chunk.index(), chunk.data())) {
         case CORRUPT -> {
           counters.corruptChunk();
-          log.warn("corrupt chunk dropped device={} bundle={} index={} (requested again)", deviceId, chunk.digest(), chunk.index());
+          log.warn("event=chunk_corrupt action=request_again device={} bundle={} index={}", deviceId, chunk.digest(), chunk.index());
         }
         case OUT_OF_RANGE -> rejectChunk(MessageException.Reason.INVALID.name(),
             "index " + chunk.index() + " is beyond the bundle's " + download.ref().chunkCount() + " chunks");
@@ -182,9 +224,10 @@ public final class UpdateManager {
         }
       }
     } catch (IOException e) {
-      fail(current, UpdateFailure.io(Execution.DOWNLOAD, e));
+      ModelAssignment failed = current;
       current = null;
       download = null;
+      fail(failed, UpdateFailure.io(Execution.DOWNLOAD, e));
       next();
     }
   }
@@ -199,10 +242,79 @@ public final class UpdateManager {
     }
   }
 
-  /** Periodic: re-requests chunks that waited too long. */
+  /** Periodic: re-requests chunks that waited too long, retries what failed for the disk's sake, saves unsaved state. */
   public void tick() {
+    checkExpiry();
     if (download != null) {
       download.expire();
+    }
+    for (HealthGuard.Outcome o : health.tick()) {
+      modelStates.put(o.model(), o.modelState());
+      saveState(state.withLastError(o.lastError()));
+      listener.onStateChanged();
+    }
+    if (stateUnsaved) {
+      saveState(state);
+    }
+    if (!retries.isEmpty() && current == null && queue.isEmpty() && System.nanoTime() - retryAtNanos >= 0) {
+      log.info("event=update_retried device={} revision={} attempt={} models={}", deviceId, workingRevision, retryAttempt,
+          String.join(",", retries.stream().map(a -> a.name() + ":" + a.version()).collect(Collectors.toList())));
+      queue.addAll(retries);
+      retries.clear();
+      next();
+    }
+  }
+
+  /** A fresh signature of the accepted revision: its orders hold until the new expiry. */
+  private void refreshed(DesiredState desired) {
+    Instant held = state.acceptedExpiresAt();
+    if (held != null && !desired.expiresAt().isAfter(held)) {
+      return;
+    }
+    AgentState next = state.withAccepted(desired.revision(), desired.expiresAt());
+    if (next.lastError() != null && next.lastError().startsWith(EXPIRED)) {
+      next = next.withLastError(null);
+    }
+    expiryReported = false;
+    saveState(next);
+    listener.onStateChanged();
+  }
+
+  /** A freeze: the accepted revision's newest signed copy expired and no fresher one came. */
+  private void checkExpiry() {
+    Instant expiresAt = state.acceptedExpiresAt();
+    if (expiryReported || expiresAt == null || expiresAt.isAfter(clock.instant())) {
+      return;
+    }
+    expiryReported = true;
+    boolean unfinished = workingRevision > state.appliedRevision();
+    if (unfinished) {
+      if (current != null) {
+        modelStates.remove(current.name());
+      }
+      queue.clear();
+      retries.clear();
+      current = null;
+      download = null;
+      workingRevision = 0;
+    }
+    log.warn("event=desired_state_expired device={} revision={} expired_at={} unfinished_update_stopped={}", deviceId,
+        state.acceptedRevision(), expiresAt, unfinished);
+    saveState(state.withLastError(EXPIRED + ": revision " + state.acceptedRevision() + " expired at " + expiresAt
+        + " and no fresh copy came from the server; the installed models keep running"
+        + (unfinished ? "; the unfinished update stopped" : "")));
+    listener.onStateChanged();
+  }
+
+  private void reportKeySet(DesiredCheck.KeySetOutcome outcome) {
+    if (outcome == null || outcome.refusal() == null) {
+      return;
+    }
+    KeySetException e = outcome.refusal();
+    log.warn("event=key_set_refused device={} reason={} details=\"{}\"", deviceId, e.reason(), e.getMessage());
+    if (e.reason() != KeySetException.Reason.VERSION_NOT_NEWER) {
+      saveState(state.withLastError("key set refused: " + e.reason() + ": " + e.getMessage()));
+      listener.onStateChanged();
     }
   }
 
@@ -227,13 +339,20 @@ public final class UpdateManager {
     if (modelStates.remove(a.name()) != null) {
       listener.onStateChanged(); // a failure of an earlier revision no longer describes the model
     }
+    if (a.role() == SlotRole.ACTIVE) {
+      health.checkNotVetoed(a.name(), a.version());
+    }
     UpdatePolicy.Decision d = policy.decide(a);
-    if (d instanceof UpdatePolicy.Switch s) {
+    if (a.role() != SlotRole.ACTIVE && d instanceof UpdatePolicy.Switch s) {
+      roles.stage(a, s.slot());
+      listener.onStateChanged();
+    } else if (d instanceof UpdatePolicy.Switch s) {
       modelStates.put(a.name(), "activating");
       installer.activate(a.name(), s.slot(), s.rollback() ? Execution.ROLLBACK : Execution.ACTIVATE);
       modelStates.remove(a.name());
       listener.onStateChanged();
     } else if (d instanceof UpdatePolicy.Fetch) {
+      DiskSpace.check(a.bundle(), chunks, dataDir, settings.usableSpace());
       current = a;
       modelStates.put(a.name(), "downloading");
       listener.onStateChanged();
@@ -253,7 +372,7 @@ public final class UpdateManager {
     try {
       ChunkStore.Assembly assembly = chunks.assemble(a.bundle(), file);
       if (!assembly.badChunks().isEmpty()) {
-        log.warn("stored chunks damaged device={} bundle={} chunks={} (fetching again)", deviceId, a.bundle().digest(),
+        log.warn("event=stored_chunks_damaged action=fetch_again device={} bundle={} chunks={}", deviceId, a.bundle().digest(),
             assembly.badChunks());
         download.refetch(assembly.badChunks());
         return;
@@ -264,7 +383,10 @@ public final class UpdateManager {
       }
       events.succeeded(a.name(), a.version(), Execution.DOWNLOAD, download.progress());
       modelStates.put(a.name(), "installing");
-      installer.install(a, file);
+      SlotStore.SlotInfo slot = installer.install(a, file);
+      if (a.role() != SlotRole.ACTIVE) {
+        roles.stage(a, slot);
+      }
       modelStates.remove(a.name());
     } catch (UpdateFailure f) {
       fail(a, f);
@@ -280,31 +402,58 @@ public final class UpdateManager {
   }
 
   private void finishRevision() {
-    if (workingRevision <= state.appliedRevision()) {
+    if (workingRevision <= state.appliedRevision() || !retries.isEmpty()) {
       return;
     }
+    retryAttempt = 0;
     saveState(state.withApplied(workingRevision));
-    log.info("desired state applied device={} revision={}", deviceId, workingRevision);
+    log.info("event=desired_state_applied device={} revision={}", deviceId, workingRevision);
     try {
       Set<String> keep = new HashSet<>(slots.heldChunks());
       int deleted = chunks.retainOnly(keep);
-      log.debug("chunk store pruned device={} deleted={}", deviceId, deleted);
+      log.debug("event=chunk_store_pruned device={} deleted={}", deviceId, deleted);
     } catch (IOException e) {
-      log.warn("chunk store prune failed device={} reason={}", deviceId, e.getMessage());
+      log.warn("event=chunk_store_prune_failed device={} reason=\"{}\"", deviceId, e.getMessage());
     }
     listener.onStateChanged();
   }
 
-  private void fail(ModelAssignment a, UpdateFailure f) {
-    events.failed(a.name(), a.version(), f.step(), f.reason(), f.getMessage());
+  private void fail(ModelAssignment a, UpdateFailure failure) {
+    UpdateFailure f = failure.classify(dataDir, settings.usableSpace());
+    String details = f.getMessage();
+    if (f.isTransient()) {
+      // Space first, so that the failure event and the state below can be written.
+      if (UpdateFailure.DISK_FULL.equals(f.reason())) {
+        releaseSpace();
+        details += "; partial download deleted, " + settings.usableSpace().bytes(dataDir) + " bytes usable now, about "
+            + DiskSpace.needed(a.bundle(), 0) + " needed";
+      }
+      long delay = settings.retryBackoff().delayMillis(retryAttempt++, ThreadLocalRandom.current().nextDouble());
+      retryAtNanos = System.nanoTime() + delay * 1_000_000;
+      retries.add(a);
+      details += "; retried in " + delay + " ms";
+    }
+    events.failed(a.name(), a.version(), f.step(), f.reason(), details);
     modelStates.put(a.name(), "failed: " + f.reason());
-    saveState(state.withLastError(a.name() + " v" + a.version() + " " + f.step().wireName() + " " + f.reason() + ": " + f.getMessage()));
+    saveState(state.withLastError(a.name() + " v" + a.version() + " " + f.step().wireName() + " " + f.reason() + ": " + details));
     listener.onStateChanged();
+  }
+
+  /** Deletes what a failed download left: chunks no installed slot holds, assembled files, scratch slots. */
+  private void releaseSpace() {
+    try {
+      int deleted = chunks.retainOnly(new HashSet<>(slots.heldChunks()));
+      AtomicFiles.deleteTree(dataDir.resolve(DOWNLOADS));
+      slots.cleanLeftovers();
+      log.info("event=partial_download_deleted cause=disk_full device={} chunks={} usable={}", deviceId, deleted, settings.usableSpace().bytes(dataDir));
+    } catch (IOException e) {
+      log.warn("event=partial_download_delete_failed device={} reason=\"{}\"", deviceId, e.getMessage());
+    }
   }
 
   private void rejectDesired(String reason, String details) {
     counters.rejectedMessage();
-    log.warn("desired state rejected device={} reason={} details={}", deviceId, reason, details);
+    log.warn("event=desired_state_rejected device={} reason={} details=\"{}\"", deviceId, reason, details);
     saveState(state.withLastError("desired state rejected: " + reason + ": " + details));
     listener.onStateChanged();
   }
@@ -312,7 +461,7 @@ public final class UpdateManager {
   // Chunk frames are not worth a lastError: a bad one is simply requested again.
   private void rejectChunk(String reason, String details) {
     counters.rejectedMessage();
-    log.warn("chunk frame rejected device={} reason={} details={}", deviceId, reason, details);
+    log.warn("event=chunk_rejected device={} reason={} details=\"{}\"", deviceId, reason, details);
   }
 
   private void request(String digest, List<Integer> indexes) {
@@ -322,17 +471,22 @@ public final class UpdateManager {
     transport.publish(requestTopic, MessageCodec.encode(new ChunkRequest(digest, indexes)), false)
         .whenComplete((ok, e) -> {
           if (e != null) {
-            log.debug("chunk request not sent device={} reason={} (will retry)", deviceId, e.getMessage());
+            log.debug("event=chunk_request_not_sent action=retry device={} reason=\"{}\"", deviceId, e.getMessage());
           }
         });
   }
 
+  /** Keeps the state in memory at once; a failed save is tried again on every tick until it lands. */
   private void saveState(AgentState next) {
     state = next;
     try {
       next.save(dataDir);
+      stateUnsaved = false;
     } catch (IOException e) {
-      log.error("cannot save agent state device={} reason={}", deviceId, e.getMessage());
+      if (!stateUnsaved) {
+        log.error("event=state_save_failed action=retry device={} reason=\"{}\"", deviceId, e.getMessage());
+      }
+      stateUnsaved = true;
     }
   }
 
@@ -344,7 +498,7 @@ public final class UpdateManager {
     try {
       Files.deleteIfExists(file);
     } catch (IOException e) {
-      log.debug("cannot delete file={} reason={}", file, e.getMessage());
+      log.debug("event=delete_failed file={} reason=\"{}\"", file, e.getMessage());
     }
   }
 }

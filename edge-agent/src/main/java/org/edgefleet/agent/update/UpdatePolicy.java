@@ -2,7 +2,6 @@ package org.edgefleet.agent.update;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.edgefleet.agent.serving.ModelLoader;
@@ -12,6 +11,10 @@ import org.edgefleet.protocol.bundle.BundlePaths;
 import org.edgefleet.protocol.bundle.Manifest;
 import org.edgefleet.protocol.message.DeviceEvent.Execution;
 import org.edgefleet.protocol.message.ModelAssignment;
+import org.edgefleet.protocol.message.ReportedState.Capabilities;
+import org.edgefleet.protocol.runtime.Compatibility;
+import org.edgefleet.protocol.runtime.Incompatibility;
+import org.edgefleet.protocol.runtime.Platform;
 
 /** What to do about an assignment, and whether a verified manifest may be installed here. */
 final class UpdatePolicy {
@@ -32,14 +35,14 @@ final class UpdatePolicy {
   private final ModelLoader loader;
   private final BundleLimits limits;
   private final String agentVersion;
-  private final String arch;
+  private final Platform platform;
 
-  UpdatePolicy(SlotStore slots, ModelLoader loader, BundleLimits limits, String agentVersion) {
+  UpdatePolicy(SlotStore slots, ModelLoader loader, BundleLimits limits, String agentVersion, Platform platform) {
     this.slots = slots;
     this.loader = loader;
     this.limits = limits;
     this.agentVersion = agentVersion;
-    this.arch = normalizeArch(System.getProperty("os.arch", ""));
+    this.platform = platform;
   }
 
   Decision decide(ModelAssignment a) throws UpdateFailure, IOException {
@@ -82,53 +85,17 @@ final class UpdatePolicy {
     if (m.version() <= activeVersion) {
       throw notNewer(a, activeVersion);
     }
-    if (!loader.supports(m.format())) {
-      throw new UpdateFailure(Execution.VERIFY, Reason.UNSUPPORTED, "this agent has no engine for " + m.format().wireName() + " models");
-    }
-    Manifest.RuntimeRequirements rt = m.runtime();
-    if (rt != null && rt.minAgentVersion() != null && compareVersions(agentVersion, rt.minAgentVersion()) < 0) {
-      throw new UpdateFailure(Execution.VERIFY, Reason.UNSUPPORTED, "model needs agent " + rt.minAgentVersion()
-          + " or later, this is " + agentVersion);
-    }
-    if (rt != null && !rt.architectures().isEmpty()
-        && rt.architectures().stream().map(UpdatePolicy::normalizeArch).noneMatch(arch::equals)) {
-      throw new UpdateFailure(Execution.VERIFY, Reason.UNSUPPORTED, "model is built for " + rt.architectures()
-          + ", this device is " + arch);
+    // The server checked this before it assigned the bundle; the device checks again with its own view.
+    Capabilities own = new Capabilities(platform.toString(), loader.formats(), null, null);
+    List<Incompatibility> problems = Compatibility.check(Compatibility.Requirements.of(m, null), agentVersion, own);
+    if (!problems.isEmpty()) {
+      throw new UpdateFailure(Execution.VERIFY, Reason.UNSUPPORTED, m.name() + " v" + m.version()
+          + " cannot run here: " + Compatibility.describe(problems));
     }
   }
 
   private static UpdateFailure notNewer(ModelAssignment a, int activeVersion) {
     return new UpdateFailure(Execution.VERIFY, Reason.VERSION_NOT_NEWER, a.name() + " v" + a.version()
         + " is not newer than the active v" + activeVersion + " (a rollback needs allowRollback and the version held in a slot)");
-  }
-
-  static String normalizeArch(String arch) {
-    String a = arch.toLowerCase(Locale.ROOT);
-    return switch (a) {
-      case "amd64", "x64" -> "x86_64";
-      case "arm64" -> "aarch64";
-      default -> a;
-    };
-  }
-
-  /** Compares dotted numeric versions; missing or non-numeric parts count as 0. */
-  static int compareVersions(String x, String y) {
-    List<String> a = List.of(x.split("[.-]"));
-    List<String> b = List.of(y.split("[.-]"));
-    for (int i = 0; i < Math.max(a.size(), b.size()); i++) {
-      int c = Integer.compare(part(a, i), part(b, i));
-      if (c != 0) {
-        return c;
-      }
-    }
-    return 0;
-  }
-
-  private static int part(List<String> parts, int i) {
-    try {
-      return i < parts.size() ? Integer.parseInt(parts.get(i)) : 0;
-    } catch (NumberFormatException e) {
-      return 0;
-    }
   }
 }

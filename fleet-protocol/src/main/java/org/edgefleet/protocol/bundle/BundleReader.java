@@ -1,5 +1,6 @@
 package org.edgefleet.protocol.bundle;
 
+import org.edgefleet.protocol.io.Streams;
 import java.io.ByteArrayOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -77,7 +78,7 @@ public final class BundleReader {
       if (!streamed.equals(directory)) {
         throw new BundleException(Reason.MALFORMED, "zip directory lists " + directory + " but the entries are " + streamed);
       }
-      raw.transferTo(OutputStream.nullOutputStream());
+      Streams.drain(raw);
       return new VerifiedBundle(manifest, Hex.encode(whole.digest()), size);
     } catch (ZipException | java.io.EOFException | IllegalArgumentException e) {
       throw new BundleException(Reason.MALFORMED, "bundle is not a readable zip (truncated or corrupt): " + e.getMessage(), e);
@@ -136,12 +137,7 @@ public final class BundleReader {
     if (!manifest.expiresAt().isAfter(clock.instant())) {
       throw new BundleException(Reason.EXPIRED, manifest.name() + " v" + manifest.version() + " expired at " + manifest.expiresAt());
     }
-    if (manifest.files().size() + 2 > limits.maxEntries()) {
-      throw new BundleException(Reason.TOO_LARGE, "bundle lists " + manifest.files().size() + " files, the limit is " + (limits.maxEntries() - 2));
-    }
-    if (manifest.declaredBytes() > limits.maxBundleBytes()) {
-      throw new BundleException(Reason.TOO_LARGE, "bundle declares " + manifest.declaredBytes() + " bytes of files, the limit is " + limits.maxBundleBytes());
-    }
+    ManifestBounds.check(manifest, limits);
   }
 
   /**
@@ -158,8 +154,9 @@ public final class BundleReader {
           throw new BundleException(Reason.TOO_LARGE, "bundle has more than " + limits.maxEntries() + " entries");
         }
       }
-    } catch (ZipException | IllegalArgumentException e) {
-      throw new BundleException(Reason.MALFORMED, "bundle is not a complete zip (truncated or corrupt): " + e.getMessage(), e);
+    } catch (ZipException | java.io.EOFException | IllegalArgumentException e) {
+      // ZipFile reports an end record that points past the end of the file as a bare EOFException.
+      throw new BundleException(Reason.MALFORMED, "bundle is not a complete zip (truncated or corrupt): " + e, e);
     }
     return names;
   }
@@ -193,7 +190,7 @@ public final class BundleReader {
     MessageDigest md = Sha256.newDigest();
     long n;
     if (targetDir == null) {
-      n = copyBounded(new DigestInputStream(zip, md), OutputStream.nullOutputStream(), declared.size());
+      n = copyBounded(new DigestInputStream(zip, md), Streams.discarding(), declared.size());
     } else {
       Path target = targetDir.resolve(declared.path()).normalize();
       if (!target.startsWith(targetDir.normalize())) {
@@ -236,6 +233,6 @@ public final class BundleReader {
       t = t.getCause();
     }
     String m = t.getMessage();
-    return m == null ? t.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
+    return m == null ? t.getClass().getSimpleName() : m.split("\\R", 2)[0];
   }
 }

@@ -1,16 +1,22 @@
 package org.edgefleet.protocol.bundle;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.List;
 
 /**
- * Reference distribution of one input feature, from the calibration data: {@code counts[i]}
- * values fell in {@code [binEdges[i], binEdges[i+1])}. Devices bin live inputs on the same edges
- * (values outside go to the first or last bin) so drift is measured without sending raw data.
+ * Reference distribution of part of one input, from the calibration data: {@code counts[i]} values
+ * fell in {@code [binEdges[i], binEdges[i+1])}. Devices bin live inputs on the same edges (values
+ * outside go to the first or last bin, see {@link LiveHistograms}) so drift is measured without
+ * sending raw data. Which values a histogram covers is its {@link Summary}: one column of a
+ * tabular input (the default, and what manifests before summaries meant), one channel of an N-D
+ * input on a chosen {@code axis}, or every value of the input.
  */
-public record FeatureStats(String input, String feature, List<Double> binEdges, List<Long> counts) {
+public record FeatureStats(String input, String feature, List<Double> binEdges, List<Long> counts,
+    Summary summary, Integer axis, Integer index) {
 
   public FeatureStats {
-    Names.require(input, "input name");
+    Names.requireTensorName(input, "input name");
     if (feature == null || feature.isBlank()) {
       throw new IllegalArgumentException("feature statistics need a feature name");
     }
@@ -27,8 +33,26 @@ public record FeatureStats(String input, String feature, List<Double> binEdges, 
         throw new IllegalArgumentException("feature " + feature + ": counts must be non-negative");
       }
     }
+    summary = summary == null ? Summary.FEATURE : summary;
+    if (summary == Summary.CHANNEL) {
+      if (axis == null || axis < 0 || index == null || index < 0) {
+        throw new IllegalArgumentException("feature " + feature + ": a channel summary needs an axis and an index >= 0");
+      }
+    } else if (axis != null || index != null) {
+      throw new IllegalArgumentException("feature " + feature + ": only a channel summary has an axis and an index");
+    }
     binEdges = List.copyOf(binEdges);
     counts = List.copyOf(counts);
+  }
+
+  /** One column of a tabular input, named by {@code feature} among the input's features. */
+  public FeatureStats(String input, String feature, List<Double> binEdges, List<Long> counts) {
+    this(input, feature, binEdges, counts, Summary.FEATURE, null, null);
+  }
+
+  /** The same histogram with other counts (reference counts on edges chosen first). */
+  public FeatureStats withCounts(List<Long> newCounts) {
+    return new FeatureStats(input, feature, binEdges, newCounts, summary, axis, index);
   }
 
   /** The bin a value falls in, clamping values outside the edges to the outer bins. */
@@ -44,5 +68,36 @@ public record FeatureStats(String input, String feature, List<Double> binEdges, 
       }
     }
     return lo;
+  }
+
+  /** Which values of the input a histogram covers. */
+  public enum Summary {
+    /** Column {@code features.indexOf(feature)} of the last axis, over every row. */
+    FEATURE("feature"),
+    /** Every value whose coordinate on {@code axis} is {@code index}, all other axes pooled. */
+    CHANNEL("channel"),
+    /** Every value of the input. */
+    VALUES("values");
+
+    private final String wireName;
+
+    Summary(String wireName) {
+      this.wireName = wireName;
+    }
+
+    @JsonValue
+    public String wireName() {
+      return wireName;
+    }
+
+    @JsonCreator
+    public static Summary fromWireName(String name) {
+      for (Summary s : values()) {
+        if (s.wireName.equals(name)) {
+          return s;
+        }
+      }
+      throw new IllegalArgumentException("unknown statistics summary '" + name + "' (known: feature, channel, values)");
+    }
   }
 }

@@ -3,6 +3,7 @@ package org.edgefleet.protocol.bundle;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -72,15 +73,38 @@ public record Manifest(
     testVectors = testVectors == null ? List.of() : List.copyOf(testVectors);
     files = List.copyOf(files);
     quantization = quantization == null ? Quantization.NONE : quantization;
+    checkSequences(testVectors);
+  }
+
+  /** A vector that takes state from the one before it needs a previous vector expecting that output. */
+  private static void checkSequences(List<TestVector> vectors) {
+    for (int v = 0; v < vectors.size(); v++) {
+      for (Map.Entry<String, String> state : vectors.get(v).stateFrom().entrySet()) {
+        if (v == 0 || !vectors.get(v - 1).expected().containsKey(state.getValue())) {
+          throw new IllegalArgumentException("test vector " + v + " takes input '" + state.getKey() + "' from output '"
+              + state.getValue() + "' of the previous vector, which " + (v == 0 ? "does not exist" : "does not expect it"));
+        }
+      }
+    }
   }
 
   public Optional<FileEntry> file(String path) {
     return files.stream().filter(f -> f.path().equals(path)).findFirst();
   }
 
-  /** Sum of the declared sizes of every file. */
+  /**
+   * Sum of the declared sizes of every file, or {@link Long#MAX_VALUE} when the sum does not fit a
+   * long: hostile sizes must not wrap around to a small number that passes a limit.
+   */
   public long declaredBytes() {
-    return files.stream().mapToLong(FileEntry::size).sum();
+    long sum = 0;
+    for (FileEntry f : files) {
+      if (f.size() > Long.MAX_VALUE - sum) {
+        return Long.MAX_VALUE;
+      }
+      sum += f.size();
+    }
+    return sum;
   }
 
   /** What the model needs of the device. */
@@ -90,9 +114,17 @@ public record Manifest(
     }
   }
 
-  /** How the model was quantized; {@code scheme} is "none" for a float model. */
-  public record Quantization(String scheme, String granularity, List<String> quantized) {
+  /**
+   * How the model was quantized; {@code scheme} is "none" for a float model. {@code report}
+   * holds what the packager's quantizer measured (null for a model quantized elsewhere).
+   */
+  public record Quantization(String scheme, String granularity, List<String> quantized, QuantizationReport report) {
     public static final Quantization NONE = new Quantization("none", null, List.of());
+
+    /** What the graph shows, without a quantizer's report. */
+    public Quantization(String scheme, String granularity, List<String> quantized) {
+      this(scheme, granularity, quantized, null);
+    }
 
     public Quantization {
       if (scheme == null || scheme.isBlank()) {

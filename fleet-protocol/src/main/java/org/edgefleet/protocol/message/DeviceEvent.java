@@ -29,7 +29,9 @@ public record DeviceEvent(int v, String deviceId, long seq, Instant time, String
 
   /** The step of an update. */
   public enum Execution {
-    DOWNLOAD, VERIFY, INSTALL, SELF_TEST, ACTIVATE, ROLLBACK;
+    DOWNLOAD, VERIFY, INSTALL, SELF_TEST, ACTIVATE, ROLLBACK,
+    /** The health window after an activation: started, passed, or failed with the reason the agent rolled back. */
+    HEALTH_CHECK;
 
     @JsonValue
     public String wireName() {

@@ -1,10 +1,12 @@
 package org.edgefleet.protocol.message;
 
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.util.Base64;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramIterationValue;
 
 /**
  * Latency histograms on the wire: HdrHistogram's compressed V2 encoding in base64. Histograms
@@ -28,7 +30,7 @@ public final class LatencyHistograms {
     ByteBuffer buffer = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
     int n = h.encodeIntoCompressedByteBuffer(buffer);
     byte[] bytes = new byte[n];
-    buffer.flip();
+    ((Buffer) buffer).flip(); // Buffer's flip: ByteBuffer's covariant one is not on Android 26
     buffer.get(bytes);
     return Base64.getEncoder().encodeToString(bytes);
   }
@@ -40,9 +42,25 @@ public final class LatencyHistograms {
     try {
       byte[] bytes = Base64.getDecoder().decode(encoded);
       checkHeader(bytes);
-      return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(bytes), MAX_MICROS);
+      Histogram h = Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(bytes), MAX_MICROS);
+      checkTotal(h);
+      return h;
     } catch (DataFormatException | RuntimeException e) {
       throw new MessageException(MessageException.Reason.INVALID, "latency histogram is not a valid HdrHistogram: " + e.getMessage(), e);
+    }
+  }
+
+  // The total HdrHistogram keeps is a plain sum that wraps: add the counts checked instead, so a
+  // histogram cannot make merged metrics negative.
+  private static void checkTotal(Histogram h) throws MessageException {
+    long total = 0;
+    for (HistogramIterationValue v : h.recordedValues()) {
+      long count = v.getCountAtValueIteratedTo();
+      if (count < 0 || count > TelemetryBatch.MAX_COUNT - total) {
+        throw new MessageException(MessageException.Reason.INVALID, "latency histogram counts must be >= 0 and total at most "
+            + TelemetryBatch.MAX_COUNT);
+      }
+      total += count;
     }
   }
 

@@ -40,7 +40,7 @@ public final class MessageCodec {
       throw new MessageException(MessageException.Reason.MALFORMED, type.getSimpleName() + " must be a JSON object");
     }
     JsonNode v = tree.get("v");
-    if (v == null || !v.canConvertToInt()) {
+    if (v == null || !v.isIntegralNumber() || !v.canConvertToInt()) {
       throw new MessageException(MessageException.Reason.INVALID, type.getSimpleName() + " has no integer version field v");
     }
     if (v.intValue() != VERSION) {
@@ -65,6 +65,6 @@ public final class MessageCodec {
 
   private static String firstLine(Exception e) {
     String m = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
-    return m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
+    return m == null ? e.getClass().getSimpleName() : m.split("\\R", 2)[0];
   }
 }

@@ -32,7 +32,15 @@ public final class Tensor {
   }
 
   public static Tensor ofFloats(long[] shape, float[] data) {
-    return new Tensor(DType.FLOAT32, shape.clone(), requireNonNull(data), null);
+    return ofFloats(DType.FLOAT32, shape, data);
+  }
+
+  /** A floating tensor of the given type (float32 or float16, whose values are held widened). */
+  public static Tensor ofFloats(DType dtype, long[] shape, float[] data) {
+    if (!dtype.isFloating()) {
+      throw new IllegalArgumentException(dtype.wireName() + " tensors hold longs, not floats");
+    }
+    return new Tensor(dtype, shape.clone(), requireNonNull(data), null);
   }
 
   public static Tensor ofLongs(DType dtype, long[] shape, long[] data) {

@@ -1,5 +1,7 @@
 package org.edgefleet.protocol.transfer;
 
+import org.edgefleet.protocol.io.Streams;
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -45,11 +47,11 @@ public final class ChunkMessage {
     if (frame.length > HEADER_BYTES + maxChunkBytes) {
       throw new MessageException(MessageException.Reason.TOO_LARGE, "chunk frame exceeds " + maxChunkBytes + " data bytes");
     }
-    if (!Arrays.equals(MAGIC, 0, 4, frame, 0, 4)) {
+    if (!Streams.prefixEquals(MAGIC, frame, 4)) {
       throw new MessageException(MessageException.Reason.MALFORMED, "not a chunk frame (bad magic)");
     }
     ByteBuffer b = ByteBuffer.wrap(frame);
-    b.position(4);
+    ((Buffer) b).position(4); // Buffer's position: ByteBuffer's covariant one is not on Android 26
     byte[] digest = new byte[32];
     b.get(digest);
     int index = b.getInt();

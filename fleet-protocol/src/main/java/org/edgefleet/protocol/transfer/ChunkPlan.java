@@ -1,5 +1,6 @@
 package org.edgefleet.protocol.transfer;
 
+import org.edgefleet.protocol.io.Streams;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ public final class ChunkPlan {
     byte[] buffer = new byte[chunkSize];
     try (InputStream in = Files.newInputStream(file)) {
       int n;
-      while ((n = in.readNBytes(buffer, 0, chunkSize)) > 0) {
+      while ((n = Streams.readFully(in, buffer, 0, chunkSize)) > 0) {
         whole.update(buffer, 0, n);
         hashes.add(Sha256.hex(buffer, 0, n));
         size += n;

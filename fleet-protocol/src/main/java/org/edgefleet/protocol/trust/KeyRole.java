@@ -9,7 +9,9 @@ public enum KeyRole {
   /** Signs model bundles (the operator's packaging key). */
   PACKAGER,
   /** Signs desired states (the fleet server's key). */
-  SERVER;
+  SERVER,
+  /** Signs key sets: one of the fleet's k-of-n root keys, kept offline. */
+  ROOT;
 
   @JsonValue
   public String wireName() {
@@ -23,6 +25,6 @@ public enum KeyRole {
         return r;
       }
     }
-    throw new IllegalArgumentException("unknown key role '" + name + "' (expected packager or server)");
+    throw new IllegalArgumentException("unknown key role '" + name + "' (expected packager, server or root)");
   }
 }

@@ -63,6 +63,10 @@ public final class TrustStore {
     return keys.values();
   }
 
+  public Set<String> revoked() {
+    return revoked;
+  }
+
   public boolean isRevoked(String keyId) {
     return revoked.contains(keyId);
   }

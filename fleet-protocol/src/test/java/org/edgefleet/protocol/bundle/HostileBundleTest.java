@@ -183,6 +183,91 @@ class HostileBundleTest {
     }
   }
 
+  @Test
+  void missingOrForgedSignatureEntry() throws Exception {
+    Map<String, byte[]> entries = entries(TestBundles.write(dir, key, 1));
+    byte[] manifest = entries.get(BundleFormat.MANIFEST);
+    Map<String, byte[]> unsigned = new LinkedHashMap<>(entries);
+    unsigned.remove(BundleFormat.SIGNATURE);
+    assertReason(() -> reader.verify(rewrite(unsigned)), Reason.MALFORMED);
+
+    SigningKey other = SigningKey.generate(KeyRole.PACKAGER);
+    entries.put(BundleFormat.SIGNATURE, signatureJson(key.keyId(), other.sign(manifest)));
+    assertReason(() -> reader.verify(rewrite(entries)), Reason.BAD_SIGNATURE);
+    entries.put(BundleFormat.SIGNATURE, signatureJson(key.keyId(), new byte[0]));
+    assertReason(() -> reader.verify(rewrite(entries)), Reason.BAD_SIGNATURE);
+    entries.put(BundleFormat.SIGNATURE, ("{\"v\":1,\"algorithm\":\"ed25519\",\"keyId\":\"" + key.keyId()
+        + "\",\"signature\":\"not base64!\"}").getBytes(StandardCharsets.UTF_8));
+    assertReason(() -> reader.verify(rewrite(entries)), Reason.MALFORMED);
+    entries.put(BundleFormat.SIGNATURE, new byte[0]);
+    assertReason(() -> reader.verify(rewrite(entries)), Reason.MALFORMED);
+  }
+
+  @Test
+  void duplicateEntries() throws Exception {
+    Map<String, byte[]> entries = entries(TestBundles.write(dir, key, 1));
+    // ZipOutputStream refuses duplicate names, so write a near twin and rename it in the bytes.
+    entries.put("model.onnX", entries.get("model.onnx"));
+    Path twin = rewrite(entries);
+    byte[] bytes = Files.readAllBytes(twin);
+    byte[] from = "model.onnX".getBytes(StandardCharsets.US_ASCII);
+    for (int i = 0; i + from.length <= bytes.length; i++) {
+      if (Arrays.equals(bytes, i, i + from.length, from, 0, from.length)) {
+        bytes[i + from.length - 1] = 'x';
+      }
+    }
+    Files.write(twin, bytes);
+    assertReason(() -> reader.verify(twin), Reason.UNEXPECTED_ENTRY);
+    assertThatThrownBy(() -> reader.verify(twin)).hasMessageContaining("'model.onnx' appears twice");
+  }
+
+  @Test
+  void zipBombsStopAtTheDeclaredSizes() throws Exception {
+    byte[] bomb = new byte[64 << 20]; // 64 MiB of zeros deflate to about 64 KiB
+    Map<String, byte[]> entries = entries(TestBundles.write(dir, key, 1));
+    entries.put("model.onnx", bomb);
+    Path modelBomb = rewrite(entries);
+    assertThat(Files.size(modelBomb)).isLessThan(1 << 20);
+    assertReason(() -> reader.verify(modelBomb), Reason.SIZE_MISMATCH);
+
+    Arrays.fill(bomb, (byte) ' ');
+    Map<String, byte[]> manifestBomb = entries(TestBundles.write(dir, key, 1));
+    manifestBomb.put(BundleFormat.MANIFEST, bomb);
+    assertReason(() -> reader.verify(rewrite(manifestBomb)), Reason.TOO_LARGE);
+  }
+
+  @Test
+  void endRecordPointingPastTheEnd() throws Exception {
+    // Found by BundleReaderFuzzTest: ZipFile threw a bare EOFException, which escaped as an I/O error.
+    Path input = Path.of(getClass().getResource("BundleReaderFuzzTestInputs/bundleFile/end-record-past-eof.zip").toURI());
+    assertReason(() -> reader.verify(input), Reason.MALFORMED);
+  }
+
+  @Test
+  void signedManifestsWhoseNewFieldsLieAreMalformed() throws Exception {
+    Map<String, byte[]> entries = entries(TestBundles.write(dir, key, 1));
+    String good = new String(entries.get(BundleFormat.MANIFEST), StandardCharsets.UTF_8);
+    String shape = "\"shape\" : [ -1, 2 ]";
+    String summary = "\"summary\" : \"feature\"";
+    assertThat(good).contains(shape, "\"tolerance\" : 1.0E-4", summary);
+    List<String> lies = List.of(
+        good.replaceFirst(java.util.regex.Pattern.quote(shape), shape + ", \"dims\" : [ \"batch\" ]"),
+        good.replaceFirst(java.util.regex.Pattern.quote(shape), shape + ", \"dims\" : [ \"batch\", \"two\" ]"),
+        good.replace("\"tolerance\" : 1.0E-4", "\"tolerance\" : 1.0E-4, \"stateFrom\" : { \"features\" : \"score\" }"),
+        good.replace("\"tolerance\" : 1.0E-4", "\"tolerance\" : 1.0E-4, \"stateFrom\" : { \"ghost\" : \"score\" }"),
+        good.replace(summary, "\"summary\" : \"channel\""),
+        good.replace(summary, "\"summary\" : \"median\""),
+        good.replace(summary, "\"summary\" : \"channel\", \"axis\" : 1, \"index\" : -3"),
+        good.replace(summary, "\"summary\" : \"channel\", \"axis\" : 1, \"index\" : 2"));
+    for (String lie : lies) {
+      assertThat(lie).isNotEqualTo(good);
+      byte[] manifest = lie.getBytes(StandardCharsets.UTF_8);
+      entries.put(BundleFormat.MANIFEST, manifest);
+      entries.put(BundleFormat.SIGNATURE, signatureJson(key.keyId(), key.sign(manifest)));
+      assertReason(() -> reader.verify(rewrite(entries)), Reason.MALFORMED);
+    }
+  }
+
   private void assertReason(ThrowingCall call, Reason reason) {
     assertThatThrownBy(call::run).isInstanceOf(BundleException.class)
         .satisfies(e -> assertThat(((BundleException) e).reason()).as(e.getMessage()).isEqualTo(reason))

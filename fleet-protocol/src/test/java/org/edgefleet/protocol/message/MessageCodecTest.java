@@ -40,6 +40,15 @@ class MessageCodecTest {
         List.of(new ReportedState.ModelStatus("m", 2, "a", List.of(new ReportedState.SlotStatus("a", 2, "ab")), "idle")),
         null, T);
     assertThat(MessageCodec.decode(MessageCodec.encode(r), ReportedState.class, ReportedState.MAX_BYTES)).isEqualTo(r);
+    ReportedState withCapabilities = new ReportedState(1, "dev-1", "0.2.0", Map.of(), 3, List.of(), null, T,
+        new ReportedState.Capabilities("linux-aarch64", List.of("onnx", "tflite"), 1L << 30, 5_000_000L));
+    assertThat(MessageCodec.decode(MessageCodec.encode(withCapabilities), ReportedState.class, ReportedState.MAX_BYTES))
+        .isEqualTo(withCapabilities);
+    // A format this build has never heard of is kept as text, not a reason to refuse the whole report.
+    String newer = "{\"v\":1,\"deviceId\":\"dev-1\",\"agentVersion\":\"9.0.0\",\"appliedRevision\":0,\"time\":\"2026-11-23T12:00:00Z\","
+        + "\"capabilities\":{\"arch\":\"linux-riscv64\",\"formats\":[\"onnx\",\"tensorrt\"]}}";
+    assertThat(MessageCodec.decode(newer.getBytes(StandardCharsets.UTF_8), ReportedState.class, ReportedState.MAX_BYTES)
+        .capabilities().formats()).containsExactly("onnx", "tensorrt");
     DeviceEvent e = new DeviceEvent(1, "dev-1", 4, T, "m", 2, DeviceEvent.Execution.SELF_TEST,
         DeviceEvent.Result.FAILURE, "TEST_VECTOR_FAILED", "output 0 differs by 0.3");
     String json = new String(MessageCodec.encode(e), StandardCharsets.UTF_8);

@@ -3,11 +3,16 @@ package org.edgefleet.server.api;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Map;
+import java.util.Set;
 import org.edgefleet.server.registry.RegistryService;
 
 /** Bundle upload and the model registry. */
 final class BundleRoutes {
+
+  static final String UPLOAD = "/api/v1/bundles";
+  /** What an upload's body may be: neither is a type a browser sends cross-site without asking first. */
+  static final Set<String> UPLOAD_TYPES = Set.of("application/vnd.edgefleet.bundle+zip", "application/octet-stream");
+  private static final String KIND = "models";
 
   private final RegistryService registry;
   private final long maxBundleBytes;
@@ -18,14 +23,17 @@ final class BundleRoutes {
   }
 
   void mount(Router router) {
-    router.route(HttpMethod.POST, "/api/v1/bundles").handler(ctx -> BundleUpload.handle(ctx, registry, maxBundleBytes));
-    router.route(HttpMethod.GET, "/api/v1/models").handler(this::models);
-    router.route(HttpMethod.GET, "/api/v1/models/:name/versions/:version").handler(this::version);
-    router.route(HttpMethod.DELETE, "/api/v1/models/:name/versions/:version").handler(this::delete);
+    router.route(HttpMethod.POST, UPLOAD).handler(Query.only()).handler(ctx -> BundleUpload.handle(ctx, registry, maxBundleBytes));
+    router.route(HttpMethod.GET, "/api/v1/models").handler(Query.only(Query.LIMIT, Query.CURSOR)).handler(this::models);
+    router.route(HttpMethod.GET, "/api/v1/models/:name/versions/:version").handler(Query.only()).handler(this::version);
+    router.route(HttpMethod.DELETE, "/api/v1/models/:name/versions/:version").handler(Query.only()).handler(this::delete);
   }
 
+  /** A page of versions in (name, version) order, grouped by name. */
   private void models(RoutingContext ctx) {
-    Http.reply(ctx, registry.models(), models -> Http.json(ctx, 200, Map.of("models", models)));
+    Query q = Query.of(ctx);
+    Http.reply(ctx, registry.models(q.after(KIND).orElse(null), q.limit()),
+        page -> Http.json(ctx, 200, Listing.of("models", page, KIND)));
   }
 
   private void version(RoutingContext ctx) {

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import org.edgefleet.protocol.bundle.BundleException;
 import org.edgefleet.protocol.json.Json;
@@ -46,12 +47,16 @@ final class Http {
   static void fail(RoutingContext ctx, Throwable failure) {
     Throwable e = unwrap(failure);
     if (e instanceof FleetException f) {
-      error(ctx, status(f.kind()), f.code(), f.getMessage());
+      if (!ctx.response().ended()) {
+        json(ctx, status(f.kind()), new ApiError(f.code(), f.getMessage(), f.details()));
+      }
     } else if (e instanceof BundleException b) {
       error(ctx, status(b.reason()), b.reason().name().toLowerCase(Locale.ROOT), b.getMessage());
     } else {
-      LOG.error("event=request_failed method={} path={}", ctx.request().method(), ctx.request().path(), e);
-      error(ctx, 500, "internal_error", "the server failed to handle the request (" + e + "); see the server log");
+      // A fault of the server, not of the request: the details go to the log, never to the client.
+      String ref = Long.toHexString(ThreadLocalRandom.current().nextLong());
+      LOG.error("event=request_failed ref={} method={} path={}", ref, ctx.request().method(), ctx.request().path(), e);
+      error(ctx, 500, "internal_error", "the server failed to handle the request; its log has the details under ref=" + ref);
     }
   }
 

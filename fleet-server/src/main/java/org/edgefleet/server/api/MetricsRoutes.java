@@ -13,6 +13,11 @@ import org.edgefleet.server.telemetry.TelemetryService;
 /** Model metrics from device telemetry, and the server's own metrics for Prometheus. */
 final class MetricsRoutes {
 
+  private static final String SINCE = "since";
+  // Telemetry times are epoch milliseconds; these keep every instant a client may name well inside them.
+  private static final Instant EARLIEST = Instant.parse("0000-01-01T00:00:00Z");
+  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
   private final TelemetryService telemetry;
   private final RegistryService registry;
   private final ServerMetrics metrics;
@@ -24,20 +29,28 @@ final class MetricsRoutes {
   }
 
   void mount(Router router) {
-    router.route(HttpMethod.GET, "/api/v1/metrics/models/:name").handler(this::model);
+    router.route(HttpMethod.GET, "/api/v1/metrics/models/:name").handler(Query.only(SINCE)).handler(this::model);
     router.route(HttpMethod.GET, "/metrics").handler(this::prometheus);
   }
 
   private void model(RoutingContext ctx) {
     String name = ctx.pathParam("name");
-    String since = ctx.queryParams().get("since");
-    Instant from;
-    try {
-      from = since == null ? null : Instant.parse(since);
-    } catch (DateTimeParseException e) {
-      throw FleetException.invalid("bad_since", "since must be an ISO-8601 instant like 2026-01-31T12:00:00Z, was '" + since + "'");
-    }
+    Instant from = Query.of(ctx).string(SINCE).map(MetricsRoutes::since).orElse(null);
     Http.replyJson(ctx, telemetry.metrics(name, from, registry.hasModel(name)), 200);
+  }
+
+  /** An instant a client names in a query, within the range telemetry times can hold. */
+  static Instant since(String text) {
+    try {
+      Instant t = Instant.parse(text);
+      if (!t.isBefore(EARLIEST) && !t.isAfter(LATEST)) {
+        return t;
+      }
+    } catch (DateTimeParseException e) {
+      // answered below
+    }
+    throw FleetException.invalid("bad_since", "since must be an ISO-8601 instant from " + EARLIEST + " to " + LATEST
+        + ", like 2026-01-31T12:00:00Z, was '" + text + "'");
   }
 
   private void prometheus(RoutingContext ctx) {

@@ -5,34 +5,88 @@ import io.moquette.broker.security.IAuthorizatorPolicy;
 import io.moquette.broker.subscriptions.Topic;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.edgefleet.protocol.mqtt.TopicKind;
 import org.edgefleet.protocol.mqtt.Topics;
+import org.edgefleet.server.identity.CertificateNames;
 
 /**
- * Who may connect to the embedded broker and what they may touch. The server's own client logs in
- * as {@link #SERVER_USERNAME} with the generated password and may do anything. A device logs in
- * with user name = client id = its device id (its password is not checked until device
- * certificates arrive) and may publish only its own device-bound topics and subscribe only to its
- * own desired state and chunk topics. Anonymous clients may connect but do nothing.
+ * Who may connect to the embedded broker and what they may touch. The server's identity is
+ * reserved: a login with user name {@link #SERVER_USERNAME} or with the server's client id needs the
+ * generated password, and then may do anything (tools on the server's machine use it too). A device logs in with user name = client id
+ * = its device id, never one of the server's names, and may publish only its own device-bound
+ * topics and subscribe only to its own desired state and chunk topics. With TLS on, a device must
+ * also present a fleet-CA certificate whose CN is that device id and whose key is the one it
+ * enrolled with, and its identity must be accepted ({@link BrokerTls.Admission}); without TLS its
+ * password is not checked. A revoked device is refused either way. A login without a user name is refused by the broker itself
+ * (anonymous logins are off). A client id already connected is refused too ({@link ClientIdClaims}).
  */
 final class BrokerAcl implements IAuthenticator, IAuthorizatorPolicy {
 
   static final String SERVER_USERNAME = "fleet-server";
 
   private final Topics topics;
+  private final String serverClientId;
   private final byte[] serverPassword;
+  private final ClientIdClaims claims;
+  private final BrokerTls tls;
+  private final Predicate<String> revoked;
+  private final AtomicLong refusedLogins = new AtomicLong();
 
-  BrokerAcl(Topics topics, String serverPassword) {
+  /**
+   * @param tls the TLS listener's settings, or null when the broker listens on plain TCP
+   * @param revoked whether a device id is revoked
+   */
+  BrokerAcl(Topics topics, String serverClientId, String serverPassword, ClientIdClaims claims, BrokerTls tls,
+      Predicate<String> revoked) {
     this.topics = topics;
+    this.serverClientId = serverClientId;
     this.serverPassword = serverPassword.getBytes(StandardCharsets.UTF_8);
+    this.claims = claims;
+    this.tls = tls;
+    this.revoked = revoked;
   }
 
   @Override
   public boolean checkValid(String clientId, String username, byte[] password) {
-    if (SERVER_USERNAME.equals(username)) {
-      return password != null && MessageDigest.isEqual(serverPassword, password);
+    boolean valid;
+    if (isServer(clientId, username)) {
+      valid = serverPasswordMatches(password);
+    } else {
+      valid = isDevice(clientId, username) && !revoked.test(clientId) && (tls == null || certified(clientId));
     }
+    if (!valid) {
+      refusedLogins.incrementAndGet();
+      return false;
+    }
+    return claims.claim(clientId);
+  }
+
+  /** Logins refused for their credentials (not counting client ids in use). */
+  long refusedLogins() {
+    return refusedLogins.get();
+  }
+
+  // Either of the server's names makes a login the server's: it then needs the password.
+  private boolean isServer(String clientId, String username) {
+    return SERVER_USERNAME.equals(username) || serverClientId.equals(clientId) || SERVER_USERNAME.equals(clientId);
+  }
+
+  private boolean serverPasswordMatches(byte[] password) {
+    return password != null && MessageDigest.isEqual(serverPassword, password);
+  }
+
+  // The connection's certificate (see PeerBoundEngine) names this device and carries its enrolled key.
+  private boolean certified(String deviceId) {
+    Optional<X509Certificate> peer = PeerBoundEngine.currentPeer();
+    return peer.isPresent() && CertificateNames.commonName(peer.get()).filter(deviceId::equals).isPresent()
+        && tls.admission().admits(deviceId, peer.get().getPublicKey());
+  }
+
+  private static boolean isDevice(String clientId, String username) {
     return Topics.isValidDeviceId(username) && username.equals(clientId);
   }
 

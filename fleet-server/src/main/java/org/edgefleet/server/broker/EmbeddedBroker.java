@@ -15,6 +15,8 @@ import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import io.moquette.broker.ISslContextCreator;
 import org.edgefleet.protocol.mqtt.Topics;
 import org.edgefleet.server.ThreadPools;
 import org.slf4j.Logger;
@@ -32,6 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedBroker implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
+  private static final LiveConnections LIVE = LiveConnections.forMoquette();
 
   /**
    * How to run the broker.
@@ -39,18 +42,30 @@ public final class EmbeddedBroker implements AutoCloseable {
    * @param port 0 picks a free port at first start; later starts reuse it
    * @param persistenceDir where retained messages and sessions are kept, or null to keep them in memory
    * @param maxPacketSize largest MQTT packet accepted
+   * @param tls null for plain TCP; otherwise the port serves TLS only, client certificates required
+   * @param revoked device ids refused on any listener
    */
-  public record Options(String host, int port, Path persistenceDir, int maxPacketSize, Topics topics, String serverPassword) {
+  public record Options(String host, int port, Path persistenceDir, int maxPacketSize, Topics topics, String serverClientId,
+      String serverPassword, BrokerTls tls, Predicate<String> revoked) {
     public Options {
       Objects.requireNonNull(host, "host must not be null");
       Objects.requireNonNull(topics, "topics must not be null");
+      Objects.requireNonNull(serverClientId, "serverClientId must not be null");
       Objects.requireNonNull(serverPassword, "serverPassword must not be null");
+      Objects.requireNonNull(revoked, "revoked must not be null");
+    }
+
+    /** Plain TCP, no device revoked. */
+    public Options(String host, int port, Path persistenceDir, int maxPacketSize, Topics topics, String serverClientId,
+        String serverPassword) {
+      this(host, port, persistenceDir, maxPacketSize, topics, serverClientId, serverPassword, null, id -> false);
     }
   }
 
   static final long MIN_RESTART_INTERVAL_MILLIS = 5_000;
 
   private final Options options;
+  private final ClientIdClaims claims = new ClientIdClaims(System::currentTimeMillis);
   private final BrokerAcl acl;
   private final ScheduledExecutorService watchdog = ThreadPools.scheduled("fleet-broker-watch");
   private int port;
@@ -60,7 +75,8 @@ public final class EmbeddedBroker implements AutoCloseable {
 
   private EmbeddedBroker(Options options) {
     this.options = options;
-    this.acl = new BrokerAcl(options.topics(), options.serverPassword());
+    this.acl = new BrokerAcl(options.topics(), options.serverClientId(), options.serverPassword(), claims, options.tls(),
+        options.revoked());
     this.port = options.port();
   }
 
@@ -84,8 +100,12 @@ public final class EmbeddedBroker implements AutoCloseable {
       port = freePort(options.host());
     }
     Server s = new Server();
+    claims.clear();
+    claims.checkConnectionsWith(id -> LIVE.isLive(s, id));
     try {
-      s.startServer(config(), List.of(new SessionLoopWatch(() -> restartLater(s))), null, acl, acl);
+      BrokerTls tls = options.tls();
+      ISslContextCreator sslContexts = tls == null ? null : tls::nettyContext;
+      s.startServer(config(), List.of(new SessionLoopWatch(() -> restartLater(s)), claims), sslContexts, acl, acl);
     } catch (RuntimeException e) {
       s.stopServer();
       throw new IOException("the embedded MQTT broker cannot listen on " + options.host() + ":" + port + " (" + e.getMessage()
@@ -131,6 +151,21 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
   }
 
+  /** Disconnects a device now (it was revoked: its next login is refused too); false when it was not connected. */
+  public synchronized boolean disconnect(String deviceId) {
+    return server != null && server.disconnectClient(deviceId);
+  }
+
+  /** Logins refused because their client id was connected already (a takeover attempt or a stale reconnect). */
+  public long refusedTakeovers() {
+    return claims.refusedTakeovers();
+  }
+
+  /** Logins refused for their credentials: no user name, a user name that is not the client id, the server's names. */
+  public long refusedLogins() {
+    return acl.refusedLogins();
+  }
+
   /** How often the broker restarted itself after a session loop died. */
   public synchronized int restarts() {
     return restarts;
@@ -143,7 +178,7 @@ public final class EmbeddedBroker implements AutoCloseable {
   /** The URL clients on this machine use. */
   public String url() {
     String host = options.host().equals("0.0.0.0") ? "127.0.0.1" : options.host();
-    return "tcp://" + host + ":" + port;
+    return (options.tls() == null ? "tcp://" : "ssl://") + host + ":" + port;
   }
 
   @Override
@@ -153,7 +188,11 @@ public final class EmbeddedBroker implements AutoCloseable {
   }
 
   private IConfig config() throws IOException {
-    FluentConfig fluent = new FluentConfig().host(options.host()).port(port).disableTelemetry();
+    FluentConfig fluent = new FluentConfig().host(options.host()).disableTelemetry();
+    // With TLS every listener is TLS: PeerBoundEngine relies on it to tell connections apart.
+    if (options.tls() == null) {
+      fluent.port(port);
+    }
     if (options.persistenceDir() != null) {
       fluent.dataPath(Files.createDirectories(options.persistenceDir())).enablePersistence();
     } else {
@@ -161,10 +200,15 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
     IConfig config = fluent.build();
     config.setProperty(BrokerConstants.NETTY_MAX_BYTES_PROPERTY_NAME, Integer.toString(options.maxPacketSize()));
-    // Anonymous clients pass login but the authorizer gives them nothing (no user name, no topic).
-    config.setProperty(BrokerConstants.ALLOW_ANONYMOUS_PROPERTY_NAME, "true");
+    // Every login names itself: the server with its password, a device with user name = client id.
+    config.setProperty(BrokerConstants.ALLOW_ANONYMOUS_PROPERTY_NAME, "false");
     config.setProperty(BrokerConstants.ALLOW_ZERO_BYTE_CLIENT_ID_PROPERTY_NAME, "false");
     config.setProperty(BrokerConstants.WEB_SOCKET_PORT_PROPERTY_NAME, BrokerConstants.DISABLED_PORT_BIND);
+    if (options.tls() != null) {
+      config.setProperty(BrokerConstants.PORT_PROPERTY_NAME, BrokerConstants.DISABLED_PORT_BIND);
+      config.setProperty(BrokerConstants.SSL_PORT_PROPERTY_NAME, Integer.toString(port));
+      config.setProperty(BrokerConstants.NEED_CLIENT_AUTH, "true");
+    }
     return config;
   }
 

@@ -7,10 +7,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
+import org.edgefleet.protocol.config.Setting;
+import org.edgefleet.protocol.message.ReportedState;
 import org.edgefleet.protocol.mqtt.TopicKind;
 import org.edgefleet.protocol.mqtt.Topics;
 import org.edgefleet.protocol.transfer.ChunkMessage;
 import org.edgefleet.protocol.transfer.ChunkPlan;
+import org.edgefleet.server.store.DatabaseConfig;
+import org.edgefleet.server.store.Dialect;
+import org.edgefleet.server.telemetry.Retention;
 
 /**
  * The server's settings, checked together when built so that a bad combination (a chunk that
@@ -21,6 +27,9 @@ public final class ServerConfig {
   /** Fixed header (up to 5 bytes), topic length prefix and packet id of a QoS 1 PUBLISH. */
   static final int PUBLISH_OVERHEAD = 5 + 2 + 2;
   private static final int LONGEST_DEVICE_ID = 64;
+  private static final Pattern SHARE_GROUP = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  private static final Pattern WEBHOOK = Pattern.compile("https?://[A-Za-z0-9.\\[\\]:-]+(:[0-9]{1,5})?(/\\S*)?");
+  private static final Pattern ORIGIN = Pattern.compile("https?://[A-Za-z0-9.\\[\\]:-]+(:[0-9]{1,5})?");
 
   private final Map<Setting<?>, Object> values;
   private final Clock clock;
@@ -45,6 +54,16 @@ public final class ServerConfig {
 
   public Path dataDir() {
     return get(Settings.DATA_DIR);
+  }
+
+  /** The database: --database-url, or SQLite in the data directory. */
+  public DatabaseConfig database() {
+    String url = get(Settings.DATABASE_URL);
+    if (url == null) {
+      return DatabaseConfig.sqlite(dataDir().resolve("fleet.db"));
+    }
+    return new DatabaseConfig(url, get(Settings.DATABASE_USERNAME), get(Settings.DATABASE_PASSWORD),
+        get(Settings.DATABASE_POOL_SIZE));
   }
 
   public String brokerUrl() {
@@ -146,6 +165,18 @@ public final class ServerConfig {
       return set(Settings.CHUNK_QUEUE_PER_DEVICE, chunks);
     }
 
+    /** The chunk budgets: requests and bytes per second per device, bytes per second in total. */
+    public Builder chunkRates(int requestsPerDevice, long bytesPerDevice, long bytesTotal) {
+      set(Settings.CHUNK_REQUESTS_PER_DEVICE, requestsPerDevice);
+      set(Settings.CHUNK_BYTES_PER_DEVICE, bytesPerDevice);
+      return set(Settings.CHUNK_BYTES_TOTAL, bytesTotal);
+    }
+
+    public Builder chunkRepeatBudget(long bytesPerDevice, Duration window) {
+      set(Settings.CHUNK_REPEAT_BYTES_PER_DEVICE, bytesPerDevice);
+      return set(Settings.CHUNK_REPEAT_WINDOW, window);
+    }
+
     public Builder maxBundleSize(long bytes) {
       return set(Settings.MAX_BUNDLE_SIZE, bytes);
     }
@@ -210,6 +241,14 @@ public final class ServerConfig {
     requirePositive(Settings.CHUNKS_IN_FLIGHT);
     requirePositive(Settings.CHUNKS_IN_FLIGHT_PER_DEVICE);
     requirePositive(Settings.CHUNK_QUEUE_PER_DEVICE);
+    requirePositive(Settings.CHUNK_REQUESTS_PER_DEVICE);
+    for (Setting<Long> bytes : List.of(Settings.CHUNK_BYTES_PER_DEVICE, Settings.CHUNK_BYTES_TOTAL, Settings.CHUNK_REPEAT_BYTES_PER_DEVICE)) {
+      if (get(bytes) < chunk) {
+        throw new IllegalArgumentException(bytes.flag() + " must be at least the chunk size (" + chunk + " bytes), was " + get(bytes)
+            + ": a smaller budget could never send a chunk");
+      }
+    }
+    requirePositive(Settings.CHUNK_REPEAT_WINDOW);
     if (get(Settings.CHUNKS_IN_FLIGHT_PER_DEVICE) > get(Settings.CHUNKS_IN_FLIGHT)) {
       throw new IllegalArgumentException(Settings.CHUNKS_IN_FLIGHT_PER_DEVICE.flag() + " must not exceed " + Settings.CHUNKS_IN_FLIGHT.flag());
     }
@@ -221,7 +260,73 @@ public final class ServerConfig {
       throw new IllegalArgumentException(Settings.BROKER_URL.flag() + " must start with tcp:// or ssl://, was " + url);
     }
     requirePositive(Settings.RECONCILE_INTERVAL);
+    requirePositive(Settings.DESIRED_VALIDITY);
     requirePositive(Settings.RECONNECT_MAX_DELAY);
+    try {
+      database();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--" + e.getMessage(), e);
+    }
+    validateSharing();
+    validateDeviceBounds();
+      validateMonitoring();
+  }
+
+  private void validateSharing() {
+    if (get(Settings.LEASE_DURATION).compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new IllegalArgumentException(Settings.LEASE_DURATION.flag() + " must be at least 1s, was " + get(Settings.LEASE_DURATION));
+    }
+    String group = get(Settings.MQTT_SHARED_GROUP);
+    if (group == null) {
+      return;
+    }
+    if (!SHARE_GROUP.matcher(group).matches()) {
+      throw new IllegalArgumentException(Settings.MQTT_SHARED_GROUP.flag() + " '" + group
+          + "' must be 1 to 64 letters, digits, '_' or '-' (it becomes a topic level: no '/', '+' or '#')");
+    }
+    if (embeddedBroker()) {
+      throw new IllegalArgumentException(Settings.MQTT_SHARED_GROUP.flag() + " needs an external broker (" + Settings.BROKER_URL.flag()
+          + "): the embedded broker serves one server instance only");
+    }
+    if (database().dialect() != Dialect.POSTGRESQL) {
+      throw new IllegalArgumentException(Settings.MQTT_SHARED_GROUP.flag() + " needs a database the instances share: set "
+          + Settings.DATABASE_URL.flag() + " to a PostgreSQL database (SQLite is one process's file)");
+    }
+  }
+
+  private void validateDeviceBounds() {
+    for (Setting<?> s : List.of(Settings.MAX_DEVICES, Settings.MAX_LABELS, Settings.MAX_LABEL_KEY_LENGTH,
+        Settings.MAX_LABEL_VALUE_LENGTH, Settings.MAX_VERSION_STEP, Settings.DEVICE_OFFLINE_AFTER, Settings.MAX_EVENT_STREAMS)) {
+      requirePositive(s);
+    }
+    int reported = get(Settings.MAX_REPORTED_SIZE);
+    if (reported < 1024 || reported > ReportedState.MAX_BYTES) {
+      throw new IllegalArgumentException(Settings.MAX_REPORTED_SIZE.flag() + " must be between 1024 and " + ReportedState.MAX_BYTES
+          + " bytes (the protocol's limit), was " + reported);
+    }
+    for (String origin : get(Settings.ALLOWED_ORIGINS)) {
+      if (!ORIGIN.matcher(origin).matches()) {
+        throw new IllegalArgumentException(Settings.ALLOWED_ORIGINS.flag() + " '" + origin
+            + "' must be an origin like https://fleet.example.com or http://127.0.0.1:3000 (scheme, host, optional port; no path)");
+      }
+    }
+  }
+
+  private void validateMonitoring() {
+    for (Setting<?> s : List.of(Settings.DOWNSAMPLE_INTERVAL, Settings.ALERT_EVALUATE_INTERVAL, Settings.ALERT_RETRY_BASE,
+        Settings.ALERT_RETRY_MAX, Settings.ALERT_MAX_ATTEMPTS)) {
+      requirePositive(s);
+    }
+    if (get(Settings.ALERT_RETRY_MAX).compareTo(get(Settings.ALERT_RETRY_BASE)) < 0) {
+      throw new IllegalArgumentException(Settings.ALERT_RETRY_MAX.flag() + " must be at least " + Settings.ALERT_RETRY_BASE.flag());
+    }
+    Retention.of(this);
+    for (String url : get(Settings.ALERT_WEBHOOKS)) {
+      if (url.length() > 2048 || !WEBHOOK.matcher(url).matches()) {
+        throw new IllegalArgumentException(Settings.ALERT_WEBHOOKS.flag() + " '" + url
+            + "' must be an http:// or https:// URL like https://hooks.example.com/fleet (no spaces)");
+      }
+    }
   }
 
   private void requirePort(Setting<Integer> s) {
@@ -242,7 +347,8 @@ public final class ServerConfig {
   @Override
   public String toString() {
     Map<String, Object> shown = new HashMap<>();
-    values.forEach((k, v) -> shown.put(k.name(), k == Settings.BROKER_PASSWORD ? "***" : v));
+    values.forEach((k, v) -> shown.put(k.name(), k == Settings.BROKER_PASSWORD || k == Settings.DATABASE_PASSWORD ? "***"
+        : k == Settings.DATABASE_URL ? database().safeUrl() : v));
     return "ServerConfig" + shown;
   }
 }

@@ -1,6 +1,5 @@
 package org.edgefleet.server.device;
 
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -8,42 +7,73 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import org.edgefleet.protocol.message.DeviceEvent;
 import org.edgefleet.protocol.message.DeviceStatus;
 import org.edgefleet.protocol.message.ReportedState;
 import org.edgefleet.server.FleetException;
+import org.edgefleet.server.cluster.Lease;
+import org.edgefleet.server.cohort.Selector;
+import org.edgefleet.server.config.Settings;
+import org.edgefleet.server.metrics.RejectReason;
 import org.edgefleet.server.store.Database;
 import org.edgefleet.server.store.GroupCommit;
+import org.edgefleet.server.store.Page;
+import org.edgefleet.server.store.Transaction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The devices the server knows: registered on their first valid message, with their latest report,
  * per-model feedback and connectivity. Which devices exist, which are online and when each was
- * last seen are kept in memory too, so the per-message path does not write to the database.
+ * last seen are kept in memory too, so the per-message path does not write to the database; the
+ * database is what counts. With several instances on one database each keeps its own copy and
+ * {@link #refresh} reads the others' changes again; whether a device is online is shown from the
+ * database, so a last will that reached another instance shows here too.
+ * {@link DeviceLimits} bound what devices can make it store: a message that would register a
+ * device past the limit, or a report with labels out of bounds, is refused with {@link DeviceRefused}.
+ * A device unheard of for longer than the offline-after time is shown offline, last will or not.
+ * Status changes and events are written in the order they arrived, in shared transactions.
  */
 public final class DeviceService {
 
+  private static final Logger LOG = LoggerFactory.getLogger(DeviceService.class);
+
+  private record StatusChange(String deviceId, boolean online, Instant at) {}
+
   private final Database db;
-  private final DeviceStore store;
+  private final Function<Transaction, DeviceStore> stores;
   private final Clock clock;
+  private final DeviceLimits limits;
   private final Set<String> known = ConcurrentHashMap.newKeySet();
   private final Set<String> online = ConcurrentHashMap.newKeySet();
   private final Map<String, Instant> lastSeen = new ConcurrentHashMap<>();
   private final List<DeviceListener> listeners = new CopyOnWriteArrayList<>();
   private final GroupCommit<DeviceEvent, Boolean> events;
+  private final GroupCommit<StatusChange, Boolean> statusChanges;
+  // The last status change submitted: a read waits for it, so it sees this instance's own writes.
+  private volatile CompletableFuture<Boolean> lastStatusWrite = CompletableFuture.completedFuture(true);
 
-  public DeviceService(Database db, DeviceStore store, Clock clock) {
+  public DeviceService(Database db, Function<Transaction, DeviceStore> stores, Clock clock, DeviceLimits limits) {
     this.db = db;
-    this.store = store;
+    this.stores = stores;
     this.clock = clock;
+    this.limits = limits;
     this.events = new GroupCommit<>(db, 500, this::writeEvents);
+    this.statusChanges = new GroupCommit<>(db, 500, (tx, changes) -> {
+      DeviceStore store = stores.apply(tx);
+      changes.forEach(c -> store.setOnline(c.deviceId(), c.online(), c.at()));
+      return changes.stream().map(c -> true).toList();
+    });
   }
 
   public CompletableFuture<Void> load() {
-    return db.execute(c -> store.all()).thenAccept(all -> all.forEach(d -> {
+    return db.read(tx -> stores.apply(tx).all()).thenAccept(all -> all.forEach(d -> {
       known.add(d.id());
       if (d.online()) {
         online.add(d.id());
@@ -51,40 +81,103 @@ public final class DeviceService {
     }));
   }
 
+  /** Reads again which devices exist and which are online, as other instances wrote them. */
+  public CompletableFuture<Void> refresh() {
+    return db.read(tx -> stores.apply(tx).presence()).thenAccept(presence -> presence.forEach((id, isOnline) -> {
+      known.add(id);
+      if (isOnline) {
+        online.add(id);
+      } else {
+        online.remove(id);
+      }
+    }));
+  }
+
+  /**
+   * Marks offline in the database every device unheard of for the offline-after time (a device
+   * that left without a last will). Periodic work of the lease holder.
+   */
+  public CompletableFuture<Void> expirePresence(Lease lease) {
+    Instant before = clock.instant().minus(limits.offlineAfter());
+    return db.execute(tx -> {
+      lease.checkHeld(tx);
+      return stores.apply(tx).expireOnline(before);
+    }).thenAccept(expired -> {
+      if (expired > 0) {
+        LOG.debug("event=presence_expired devices={}", expired);
+      }
+    });
+  }
+
   public void addListener(DeviceListener listener) {
     listeners.add(listener);
   }
 
-  /** A valid message came from the device: it exists, is online and was seen now. */
+  public DeviceLimits limits() {
+    return limits;
+  }
+
+  /**
+   * A valid message came from the device: it exists, is online and was seen now.
+   *
+   * @throws DeviceRefused when the device is new and as many devices as allowed are registered
+   */
   public void seen(String deviceId) {
+    boolean isNew = !known.contains(deviceId) && register(deviceId);
     Instant now = clock.instant();
     lastSeen.put(deviceId, now);
-    boolean isNew = known.add(deviceId);
     boolean cameOnline = online.add(deviceId);
     if (isNew || cameOnline) {
-      db.execute(c -> {
-        store.setOnline(deviceId, true, now);
-        return null;
-      });
+      submitStatus(new StatusChange(deviceId, true, now));
+      listeners.forEach(l -> l.onOnline(deviceId));
     }
   }
 
-  /** Stores a report; false when it is older than the stored one (a replay), which is ignored. */
+  private CompletableFuture<Boolean> submitStatus(StatusChange change) {
+    CompletableFuture<Boolean> written = statusChanges.submit(change);
+    lastStatusWrite = written;
+    return written;
+  }
+
+  // Synchronized so that concurrent first messages cannot register past the limit.
+  private synchronized boolean register(String deviceId) {
+    if (known.contains(deviceId)) {
+      return false;
+    }
+    if (known.size() >= limits.maxDevices()) {
+      throw new DeviceRefused(RejectReason.DEVICE_LIMIT, known.size() + " devices are registered, the limit ("
+          + Settings.MAX_DEVICES.flag() + "); device " + deviceId + " is not registered");
+    }
+    return known.add(deviceId);
+  }
+
+  /**
+   * Stores a report. Reports are ordered by their arrival, never by the device's clock: MQTT keeps
+   * one publisher's messages on one topic in order and the broker retains only the latest, so the
+   * report received last is the device's latest, whatever its {@code time} says (a clock that ran
+   * ahead and was corrected, or a forward-dated retained report, would otherwise freeze the record).
+   * The device's time is kept as information only. A copy of the stored report (the retained one
+   * delivered again after a reconnect) does not move its receipt time but still reaches the listeners.
+   */
   public CompletableFuture<Boolean> onReported(ReportedState r) {
+    limits.whyRefused(r.labels()).ifPresent(why -> {
+      throw new DeviceRefused(RejectReason.BAD_LABELS, "report of " + r.deviceId() + " refused: " + why);
+    });
     seen(r.deviceId());
     Instant now = clock.instant();
-    return db.execute(c -> {
-      if (store.reportedTime(r.deviceId()).map(t -> t.isAfter(r.time())).orElse(false)) {
-        return false;
+    return db.execute(tx -> {
+      DeviceStore store = stores.apply(tx);
+      boolean copy = store.find(r.deviceId()).map(d -> r.equals(d.reported())).orElse(false);
+      if (!copy) {
+        store.saveReported(r, now);
       }
-      store.saveReported(r, now);
       for (ReportedState.ModelStatus m : r.models()) {
         if (m.activeVersion() != null) {
-          notifyUpdate(new ModelUpdate(r.deviceId(), m.name(), m.activeVersion(), UpdateState.ACTIVE, null, null));
+          notifyUpdate(tx, new ModelUpdate(r.deviceId(), m.name(), m.activeVersion(), UpdateState.ACTIVE, null, null));
         }
       }
       for (DeviceListener l : listeners) {
-        l.onReported(r.deviceId(), r.appliedRevision());
+        l.onReported(tx, r.deviceId(), r.appliedRevision());
       }
       return true;
     });
@@ -96,39 +189,36 @@ public final class DeviceService {
     return events.submit(e);
   }
 
-  private List<Boolean> writeEvents(List<DeviceEvent> batch) throws SQLException {
-    Instant now = clock.instant();
-    List<Boolean> stored = new ArrayList<>(batch.size());
-    for (DeviceEvent e : batch) {
-      boolean isNew = store.insertEvent(e, now);
-      if (isNew) {
-        notifyUpdate(new ModelUpdate(e.deviceId(), e.model(), e.version(), UpdateState.of(e.execution(), e.result()),
+  private List<Boolean> writeEvents(Transaction tx, List<DeviceEvent> batch) {
+    List<Boolean> stored = stores.apply(tx).insertEvents(batch, clock.instant());
+    for (int i = 0; i < batch.size(); i++) {
+      DeviceEvent e = batch.get(i);
+      if (stored.get(i)) {
+        notifyUpdate(tx, new ModelUpdate(e.deviceId(), e.model(), e.version(), UpdateState.of(e.execution(), e.result()),
             e.reason(), e.details()));
       }
-      stored.add(isNew);
     }
     return stored;
   }
 
-  private void notifyUpdate(ModelUpdate u) throws SQLException {
+  private void notifyUpdate(Transaction tx, ModelUpdate u) {
     for (DeviceListener l : listeners) {
-      l.onModelUpdate(u);
+      l.onModelUpdate(tx, u);
     }
   }
 
   public CompletableFuture<Void> onStatus(String deviceId, DeviceStatus status) {
     if (status.state() == DeviceStatus.State.ONLINE) {
       seen(deviceId);
-      return CompletableFuture.completedFuture(null);
+      // Written even when this instance thinks it online: another instance may have stored it offline.
+      return submitStatus(new StatusChange(deviceId, true, clock.instant())).thenApply(done -> null);
     }
-    known.add(deviceId);
+    if (!known.contains(deviceId)) {
+      return CompletableFuture.completedFuture(null); // nothing to mark offline, and nothing to register
+    }
     online.remove(deviceId);
     listeners.forEach(l -> l.onOffline(deviceId));
-    Instant now = clock.instant();
-    return db.execute(c -> {
-      store.setOnline(deviceId, false, now);
-      return null;
-    });
+    return submitStatus(new StatusChange(deviceId, false, clock.instant())).thenApply(done -> null);
   }
 
   /** Writes the in-memory last-seen times; called periodically and at shutdown. */
@@ -138,25 +228,81 @@ public final class DeviceService {
     if (snapshot.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
-    return db.execute(c -> {
-      store.touch(snapshot);
+    return db.execute(tx -> {
+      stores.apply(tx).touch(snapshot);
       return null;
     });
   }
 
-  public CompletableFuture<List<DeviceView>> devices() {
-    return db.execute(c -> {
-      Map<String, List<LatestEvent>> latest = store.latestEvents(null);
-      return store.all().stream().map(d -> view(d, latest.getOrDefault(d.id(), List.of()))).toList();
+  /**
+   * Replaces the labels the operator set on the device; they are merged over the labels it reports
+   * (the operator's win) and select it as reported ones do. Running rollouts see the change at once.
+   */
+  public CompletableFuture<DeviceView> setOperatorLabels(String deviceId, Map<String, String> labels) {
+    limits.whyRefused(labels).ifPresent(why -> {
+      throw FleetException.invalid("bad_labels", "labels of " + deviceId + ": " + why);
     });
+    return db.execute(tx -> {
+      if (!stores.apply(tx).setOperatorLabels(deviceId, labels)) {
+        throw deviceNotFound(deviceId);
+      }
+      for (DeviceListener l : listeners) {
+        l.onLabelsChanged(tx, deviceId);
+      }
+      return null;
+    }).thenCompose(done -> device(deviceId));
+  }
+
+  /** The labels the operator set on the device. */
+  public Map<String, String> operatorLabels(Transaction tx, String deviceId) {
+    return stores.apply(tx).operatorLabels(deviceId);
+  }
+
+  /** Every device the selector matches, in id order, read in the caller's transaction. */
+  public List<DeviceRecord> matching(Transaction tx, Selector selector) {
+    return stores.apply(tx).matching(selector);
+  }
+
+  private static FleetException deviceNotFound(String deviceId) {
+    return FleetException.notFound("device_not_found",
+        "no device " + deviceId + " has sent a valid message yet: see GET /api/v1/devices");
+  }
+
+  /** One page of the devices the query matches, in id order, after the device id {@code afterId} (null: from the start). */
+  public CompletableFuture<Page<DeviceView>> devices(DeviceQuery query, String afterId, int limit) {
+    return flushLastSeen().thenCompose(flushed -> statusWritten()).thenCompose(written -> db.read(tx -> {
+      DeviceStore store = stores.apply(tx);
+      Instant now = clock.instant();
+      Page<DeviceRecord> page = Page.of(store.page(query, now.minus(limits.offlineAfter()), afterId, limit + 1), limit,
+          DeviceRecord::id);
+      List<DeviceView> views = new ArrayList<>(page.items().size());
+      for (DeviceRecord d : page.items()) {
+        views.add(view(d, store.latestEvents(d.id()).getOrDefault(d.id(), List.of()), now));
+      }
+      return new Page<>(views, page.nextAfter());
+    }));
   }
 
   public CompletableFuture<DeviceView> device(String deviceId) {
-    return db.execute(c -> {
-      DeviceRecord d = store.find(deviceId).orElseThrow(() -> FleetException.notFound("device_not_found",
-          "no device " + deviceId + " has sent a valid message yet: see GET /api/v1/devices"));
-      return view(d, store.latestEvents(deviceId).getOrDefault(deviceId, List.of()));
-    });
+    return statusWritten().thenCompose(written -> db.read(tx -> {
+      DeviceStore store = stores.apply(tx);
+      DeviceRecord d = store.find(deviceId).orElseThrow(() -> deviceNotFound(deviceId));
+      return view(d, store.latestEvents(deviceId).getOrDefault(deviceId, List.of()), clock.instant());
+    }));
+  }
+
+  private CompletableFuture<Boolean> statusWritten() {
+    return lastStatusWrite.exceptionally(e -> false);
+  }
+
+  /** Every device, in id order, read in the caller's transaction. */
+  public List<DeviceRecord> all(Transaction tx) {
+    return stores.apply(tx).all();
+  }
+
+  /** The device, read in the caller's transaction. */
+  public Optional<DeviceRecord> find(Transaction tx, String deviceId) {
+    return stores.apply(tx).find(deviceId);
   }
 
   public int knownCount() {
@@ -167,7 +313,7 @@ public final class DeviceService {
     return online.size();
   }
 
-  private DeviceView view(DeviceRecord d, List<LatestEvent> latest) {
+  private DeviceView view(DeviceRecord d, List<LatestEvent> latest, Instant now) {
     Instant seen = lastSeen.getOrDefault(d.id(), d.lastSeen());
     if (seen.isBefore(d.lastSeen())) {
       seen = d.lastSeen();
@@ -184,8 +330,9 @@ public final class DeviceService {
     for (String name : names.stream().sorted().toList()) {
       models.add(model(name, reported.get(name), events.get(name), d.reportedAt()));
     }
-    return new DeviceView(d.id(), d.labels(), online.contains(d.id()), d.firstSeen(), seen, d.agentVersion(),
-        d.appliedRevision(), d.lastError(), models);
+    boolean heardFromLately = !seen.isBefore(now.minus(limits.offlineAfter()));
+    return new DeviceView(d.id(), d.labels(), d.online() && heardFromLately, d.firstSeen(), seen, d.agentVersion(),
+        d.appliedRevision(), d.lastError(), models, d.reported() == null ? null : d.reported().capabilities());
   }
 
   // The newer of the latest event and the latest report says what the device is doing.

@@ -3,11 +3,15 @@ package org.edgefleet.server.device;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.edgefleet.protocol.message.ReportedState.Capabilities;
 import org.edgefleet.protocol.message.ReportedState.SlotStatus;
 
-/** A device as the API shows it: identity, connectivity and every model it has or is getting. */
+/**
+ * A device as the API shows it: identity, connectivity, what it can run ({@code capabilities}, null
+ * until an agent that reports them has reported) and every model it has or is getting.
+ */
 public record DeviceView(String id, Map<String, String> labels, boolean online, Instant firstSeen, Instant lastSeen,
-    String agentVersion, long appliedRevision, String lastError, List<Model> models) {
+    String agentVersion, long appliedRevision, String lastError, List<Model> models, Capabilities capabilities) {
 
   /**
    * One model on the device.

@@ -22,6 +22,7 @@ public enum UpdateState {
       case VERIFY, INSTALL, SELF_TEST -> INSTALLING;
       case ACTIVATE -> result == Result.SUCCESS ? ACTIVE : INSTALLING;
       case ROLLBACK -> FAILED;
+      case HEALTH_CHECK -> ACTIVE; // serving, watched by the device's health window; a failure is FAILED above
     };
   }
 

@@ -9,13 +9,17 @@ import org.edgefleet.protocol.message.DeviceStatus;
 import org.edgefleet.protocol.message.MessageCodec;
 import org.edgefleet.protocol.message.MessageException;
 import org.edgefleet.protocol.message.ReportedState;
+import org.edgefleet.protocol.message.SampleMessage;
 import org.edgefleet.protocol.message.TelemetryBatch;
 import org.edgefleet.protocol.mqtt.TopicKind;
 import org.edgefleet.protocol.mqtt.Topics;
 import org.edgefleet.protocol.transfer.ChunkRequest;
+import org.edgefleet.server.device.DeviceRefused;
 import org.edgefleet.server.device.DeviceService;
+import org.edgefleet.server.metrics.RateLimitedLog;
 import org.edgefleet.server.metrics.RejectReason;
 import org.edgefleet.server.metrics.ServerMetrics;
+import org.edgefleet.server.sampling.SampleService;
 import org.edgefleet.server.telemetry.TelemetryService;
 import org.edgefleet.server.transfer.TransferService;
 import org.slf4j.Logger;
@@ -37,12 +41,15 @@ public final class DeviceInbox {
   private final DeviceService devices;
   private final TelemetryService telemetry;
   private final TransferService transfer;
+  private final SampleService samples;
   private final ServerMetrics metrics;
   private final Semaphore pending;
-  private final RateLimitedLog rejections = new RateLimitedLog(LOG, TimeUnit.SECONDS.toNanos(10));
+  private final RateLimitedLog<RejectReason> rejections =
+      new RateLimitedLog<>(LOG, "device_message_rejected", TimeUnit.SECONDS.toNanos(10));
 
   public DeviceInbox(Topics topics, DeviceService devices, TelemetryService telemetry, TransferService transfer,
-      ServerMetrics metrics, int maxPending) {
+      SampleService samples, ServerMetrics metrics, int maxPending) {
+    this.samples = samples;
     this.topics = topics;
     this.devices = devices;
     this.telemetry = telemetry;
@@ -67,7 +74,7 @@ public final class DeviceInbox {
     try {
       return switch (kind) {
         case REPORTED -> {
-          ReportedState r = MessageCodec.decode(payload, ReportedState.class, ReportedState.MAX_BYTES);
+          ReportedState r = MessageCodec.decode(payload, ReportedState.class, devices.limits().maxReportedBytes());
           yield sameDevice(topic, deviceId, r.deviceId()) ? stored(topic, devices.onReported(r)) : DONE;
         }
         case EVENTS -> {
@@ -90,11 +97,21 @@ public final class DeviceInbox {
           yield DONE;
         }
         case STATUS -> status(topic, deviceId, payload);
-        // Sampled inputs are only counted until sample storage arrives.
-        case SAMPLES, DESIRED, BUNDLE_CHUNK -> DONE;
+        case SAMPLES -> {
+          SampleMessage m = MessageCodec.decode(payload, SampleMessage.class, SampleMessage.MAX_BYTES);
+          if (!sameDevice(topic, deviceId, m.deviceId())) {
+            yield DONE;
+          }
+          devices.seen(deviceId);
+          yield sampled(topic, m, payload.length);
+        }
+        case DESIRED, BUNDLE_CHUNK -> DONE;
       };
     } catch (MessageException e) {
       reject(RejectReason.of(e.reason()), topic, e.getMessage());
+      return DONE;
+    } catch (DeviceRefused e) {
+      reject(e.reason(), topic, e.getMessage());
       return DONE;
     }
   }
@@ -136,8 +153,24 @@ public final class DeviceInbox {
     });
   }
 
+  private CompletableFuture<Void> sampled(String topic, SampleMessage m, int bytes) {
+    pending.acquireUninterruptibly();
+    return samples.ingest(m, bytes).handle((result, e) -> {
+      pending.release();
+      if (e != null) {
+        LOG.warn("event=device_message_store_failed topic={} reason=\"{}\"", topic, e.getMessage());
+      } else if (result == SampleService.Ingested.REPLAYED) {
+        reject(RejectReason.REPLAYED, topic, "sample " + m.id() + " already stored");
+      } else if (result == SampleService.Ingested.NOT_SAMPLED) {
+        reject(RejectReason.NOT_SAMPLED, topic, "sample of " + m.sample().model() + " v" + m.sample().version()
+            + ", which the device is not assigned with a sampling policy");
+      }
+      return null;
+    });
+  }
+
   private void reject(RejectReason reason, String topic, String detail) {
     metrics.rejected(reason);
-    rejections.rejected(reason, topic, detail);
+    rejections.log(reason, reason.label(), topic, detail);
   }
 }

@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import org.edgefleet.protocol.trust.KeyRole;
 import org.edgefleet.protocol.trust.KeyFiles;
 import org.edgefleet.protocol.trust.PublicKey;
 import org.edgefleet.protocol.trust.TrustStore;
@@ -24,11 +26,18 @@ public final class PackagerTrust {
   private final List<PublicKey> configured;
   private final List<String> revoked;
   private final Path trustDir;
+  private final TrustStore keySet;
 
-  private PackagerTrust(List<PublicKey> configured, List<String> revoked, Path trustDir) {
+  private PackagerTrust(List<PublicKey> configured, List<String> revoked, Path trustDir, TrustStore keySet) {
     this.configured = List.copyOf(configured);
     this.revoked = List.copyOf(revoked);
     this.trustDir = trustDir;
+    this.keySet = keySet;
+  }
+
+  /** Also trusts the packager keys of the fleet's key set, and refuses the ids it revokes. */
+  public PackagerTrust withKeySet(Optional<TrustStore> keySetKeys) {
+    return new PackagerTrust(configured, revoked, trustDir, keySetKeys.orElse(null));
   }
 
   public static PackagerTrust load(List<Path> keyFiles, List<String> revokedKeyIds, Path dataDir) throws IOException {
@@ -41,7 +50,7 @@ public final class PackagerTrust {
       }
     }
     Path dir = Files.createDirectories(dataDir.resolve("trust"));
-    return new PackagerTrust(keys, revokedKeyIds, dir);
+    return new PackagerTrust(keys, revokedKeyIds, dir, null);
   }
 
   /** The trust store as of now: configured keys, the trust directory, minus revoked ids. */
@@ -55,6 +64,10 @@ public final class PackagerTrust {
       }
     }
     revoked.forEach(b::revoke);
+    if (keySet != null) {
+      keySet.keys().stream().filter(k -> k.role() == KeyRole.PACKAGER).forEach(b::trust);
+      keySet.revoked().forEach(b::revoke);
+    }
     return b.build();
   }
 

@@ -16,7 +16,13 @@ public enum RejectReason {
   /** A topic under the prefix that is not a device topic the server reads. */
   BAD_TOPIC,
   /** A chunk request for a bundle the server does not hold. */
-  UNKNOWN_DIGEST;
+  UNKNOWN_DIGEST,
+  /** A message from an unknown device while as many devices as allowed are registered. */
+  DEVICE_LIMIT,
+  /** A report whose labels are too many, too long or of characters a selector cannot name. */
+  BAD_LABELS,
+  /** A sample of a model version the device is not assigned, or one without a sampling policy. */
+  NOT_SAMPLED;
 
   public static RejectReason of(MessageException.Reason reason) {
     return switch (reason) {

@@ -2,6 +2,7 @@ package org.edgefleet.server.mqtt;
 
 import java.time.Duration;
 import java.util.List;
+import javax.net.SocketFactory;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
@@ -37,9 +38,17 @@ public final class MqttLink implements Publisher, AutoCloseable {
    *
    * @param persistentSession whether the broker keeps the server's session (subscriptions and
    *     queued QoS 1 messages) while it is away
+   * @param socketFactory the sockets to connect with (TLS with the server's certificate for the
+   *     embedded broker's TLS listener), or null for Paho's default
    */
   public record Options(String url, String clientId, String username, String password, List<String> subscriptions,
-      int maxInflight, Duration maxReconnectDelay, boolean persistentSession) {}
+      int maxInflight, Duration maxReconnectDelay, boolean persistentSession, SocketFactory socketFactory) {
+
+    public Options(String url, String clientId, String username, String password, List<String> subscriptions,
+        int maxInflight, Duration maxReconnectDelay, boolean persistentSession) {
+      this(url, clientId, username, password, subscriptions, maxInflight, maxReconnectDelay, persistentSession, null);
+    }
+  }
 
   private final Options options;
   private final MqttAsyncClient client;
@@ -105,6 +114,9 @@ public final class MqttLink implements Publisher, AutoCloseable {
     o.setKeepAliveInterval(30);
     o.setConnectionTimeout(10);
     o.setMaxInflight(options.maxInflight());
+    if (options.socketFactory() != null) {
+      o.setSocketFactory(options.socketFactory());
+    }
     if (options.username() != null) {
       o.setUserName(options.username());
     }

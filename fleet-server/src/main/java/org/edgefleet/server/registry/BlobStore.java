@@ -7,6 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 import org.edgefleet.protocol.trust.Hex;
 
@@ -17,6 +20,8 @@ import org.edgefleet.protocol.trust.Hex;
  */
 public final class BlobStore {
 
+  private static final Duration LEFTOVER_AGE = Duration.ofHours(1);
+
   private final Path root;
   private final Path uploads;
 
@@ -25,13 +30,19 @@ public final class BlobStore {
     this.uploads = uploads;
   }
 
-  /** Opens the store and deletes uploads a previous run left behind. */
+  /**
+   * Opens the store and deletes uploads a previous run left behind. Only those untouched for an
+   * hour: several instances may share the data directory, and another's upload may be under way.
+   */
   public static BlobStore open(Path dataDir) throws IOException {
     Path root = Files.createDirectories(dataDir.resolve("blobs").resolve("sha256"));
     Path uploads = Files.createDirectories(dataDir.resolve("tmp"));
+    FileTime stale = FileTime.from(Instant.now().minus(LEFTOVER_AGE));
     try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(uploads)) {
       for (Path p : leftovers) {
-        Files.deleteIfExists(p);
+        if (Files.getLastModifiedTime(p).compareTo(stale) < 0) {
+          Files.deleteIfExists(p);
+        }
       }
     }
     return new BlobStore(root, uploads);

@@ -6,14 +6,18 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 import org.edgefleet.server.FleetException;
 
-/**
- * How a rollout reaches its targets. Each strategy is a sequence of stages; the stage a rollout is
- * in is stored, so canary, blue-green, shadow and A/B strategies can be added as new constants
- * with their own stage rules without changing how rollouts are stored.
- */
+/** The kinds of rollout strategy; {@link StrategySpec} holds a kind with its stages and gates. */
 public enum Strategy {
   /** One stage holding every target: all devices get the new desired state at once. */
-  ALL_AT_ONCE;
+  ALL_AT_ONCE,
+  /** Stages of growing shares of the cohort, each baked and gated on telemetry before the next. */
+  CANARY,
+  /** Every target stages the version as a candidate (not serving); all switch at once, and back at once on failure. */
+  BLUE_GREEN,
+  /** Targets run the version beside the active one on the same inputs; it serves once promoted. */
+  SHADOW,
+  /** Targets split their requests between the active version and the new one; outcomes compare the arms. */
+  AB;
 
   @JsonValue
   public String wireName() {

@@ -6,9 +6,22 @@ import org.edgefleet.server.device.UpdateState;
 
 /** A target device's progress in one rollout. */
 public enum TargetState {
-  PENDING, DOWNLOADING, INSTALLING, ACTIVE, FAILED,
+  PENDING, DOWNLOADING, INSTALLING,
+  /**
+   * The version is installed and self-tested in the role its stage gives it beside the active
+   * version: a candidate staged (not serving), a shadow or an arm running.
+   */
+  STAGED,
+  ACTIVE, FAILED,
   /** A later rollout of the same model took this device over. */
-  SUPERSEDED;
+  SUPERSEDED,
+  /**
+   * The device cannot run the bundle (reason and details say why); nothing was published to it.
+   * It is checked again on each report and becomes pending once it can.
+   */
+  SKIPPED,
+  /** The rollout was aborted or rolled back: the device was put back on the version it had before. */
+  ROLLED_BACK;
 
   public static TargetState of(UpdateState s) {
     return switch (s) {
@@ -21,7 +34,7 @@ public enum TargetState {
 
   /** Whether the device is done with this rollout, for now: a failed device may still retry. */
   public boolean isFinal() {
-    return this == ACTIVE || this == FAILED || this == SUPERSEDED;
+    return this == ACTIVE || this == FAILED || this == SUPERSEDED || this == SKIPPED || this == ROLLED_BACK;
   }
 
   /**
@@ -30,7 +43,8 @@ public enum TargetState {
    * retries starts moving again.
    */
   public boolean movesTo(TargetState next) {
-    if (this == SUPERSEDED || next == this || next == SUPERSEDED || next == PENDING) {
+    if (this == SUPERSEDED || this == SKIPPED || this == ROLLED_BACK || next == this || next == SUPERSEDED || next == SKIPPED
+        || next == ROLLED_BACK || next == PENDING) {
       return false;
     }
     if (next == FAILED || this == FAILED) {

@@ -3,6 +3,7 @@ package org.edgefleet.server.transfer;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -11,12 +12,15 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import io.micrometer.core.instrument.Counter;
 import org.edgefleet.protocol.message.BundleRef;
 import org.edgefleet.protocol.mqtt.TopicKind;
 import org.edgefleet.protocol.mqtt.Topics;
 import org.edgefleet.protocol.transfer.ChunkMessage;
 import org.edgefleet.protocol.transfer.ChunkRequest;
 import org.edgefleet.server.device.DeviceListener;
+import org.edgefleet.server.metrics.RateLimitedLog;
 import org.edgefleet.server.metrics.RejectReason;
 import org.edgefleet.server.metrics.ServerMetrics;
 import org.edgefleet.server.mqtt.Publisher;
@@ -31,6 +35,10 @@ import org.slf4j.LoggerFactory;
  * {@code total} overall are in flight. Requested chunks beyond that wait in a small per-device
  * queue (indexes only) served round-robin across devices; beyond the queue they are dropped, since
  * an agent asks again for what it did not get.
+ *
+ * <p>The in-flight bound limits memory, not volume (the broker acknowledges at once): what a device
+ * may be sent is bounded by the {@link ChunkBudget}, charged when a chunk is queued. Chunks over
+ * budget are refused, counted by reason and logged at most once per reason every ten seconds.
  */
 public final class TransferService implements DeviceListener, AutoCloseable {
 
@@ -56,16 +64,20 @@ public final class TransferService implements DeviceListener, AutoCloseable {
   private final Limits limits;
   private final ExecutorService io;
   private final ServerMetrics metrics;
+  private final Map<ChunkBudget.Refusal, Counter> refused = new EnumMap<>(ChunkBudget.Refusal.class);
+  private final RateLimitedLog<ChunkBudget.Refusal> refusals =
+      new RateLimitedLog<>(LOG, "chunk_request_refused", TimeUnit.SECONDS.toNanos(10));
   // Guarded by this: the flow state is small and every change is a few operations.
   private final Map<String, DeviceQueue> devices = new HashMap<>();
   private final ArrayDeque<String> rotation = new ArrayDeque<>();
+  private final ChunkBudget budget;
   private int inFlight;
   private int queued;
   private int peakTotal;
   private int peakPerDevice;
 
-  public TransferService(RegistryService registry, Publisher publisher, Topics topics, Limits limits, ExecutorService io,
-      ServerMetrics metrics) {
+  public TransferService(RegistryService registry, Publisher publisher, Topics topics, Limits limits,
+      ChunkBudget.Limits budget, ExecutorService io, ServerMetrics metrics) {
     this.registry = registry;
     this.source = new ChunkSource(registry);
     this.publisher = publisher;
@@ -73,6 +85,11 @@ public final class TransferService implements DeviceListener, AutoCloseable {
     this.limits = limits;
     this.io = io;
     this.metrics = metrics;
+    this.budget = new ChunkBudget(budget, System::nanoTime);
+    for (ChunkBudget.Refusal r : ChunkBudget.Refusal.values()) {
+      refused.put(r, metrics.counter("fleet.transfer.chunks.refused", "Requested chunks not served because a budget was used, by budget",
+          "reason", r.label()));
+    }
     registry.onBlobRemoved(source::evict);
     metrics.gauge("fleet.transfer.chunks.in.flight", "Chunks published and not yet acknowledged by the broker", this::inFlight);
     metrics.gauge("fleet.transfer.chunks.queued", "Requested chunks waiting for a free in-flight slot", this::queued);
@@ -89,6 +106,7 @@ public final class TransferService implements DeviceListener, AutoCloseable {
       LOG.debug("event=chunk_request_unknown_digest device={} digest={}", deviceId, request.digest());
       return;
     }
+    String digest = request.digest();
     int count = v.get().bundle().chunkCount();
     if (request.chunks().stream().anyMatch(i -> i >= count)) {
       metrics.rejected(RejectReason.INVALID);
@@ -96,17 +114,28 @@ public final class TransferService implements DeviceListener, AutoCloseable {
       return;
     }
     int dropped = 0;
+    Map<ChunkBudget.Refusal, Integer> over = new EnumMap<>(ChunkBudget.Refusal.class);
     List<Send> sends;
     synchronized (this) {
+      List<Integer> wanted = request.chunks();
+      if (!budget.admitRequest(deviceId)) {
+        over.put(ChunkBudget.Refusal.REQUEST_RATE, wanted.size());
+        wanted = List.of();
+      }
       DeviceQueue q = devices.computeIfAbsent(deviceId, id -> new DeviceQueue());
       boolean wasWaiting = !q.waiting.isEmpty();
-      for (int index : request.chunks()) {
-        Chunk c = new Chunk(request.digest(), index);
+      for (int index : wanted) {
+        Chunk c = new Chunk(digest, index);
         if (q.pending.contains(c)) {
           continue;
         }
         if (q.waiting.size() >= limits.queuePerDevice()) {
           dropped++;
+          continue;
+        }
+        ChunkBudget.Refusal refusal = budget.charge(deviceId, c.digest(), index, v.get().bundle().chunkLength(index));
+        if (refusal != null) {
+          over.merge(refusal, 1, Integer::sum);
           continue;
         }
         q.waiting.add(c);
@@ -122,6 +151,10 @@ public final class TransferService implements DeviceListener, AutoCloseable {
     for (int i = 0; i < dropped; i++) {
       metrics.chunkRequestDropped();
     }
+    over.forEach((reason, chunks) -> {
+      refused.get(reason).increment(chunks);
+      refusals.log(reason, reason.label(), deviceId, chunks + " chunks of " + digest);
+    });
     sends.forEach(this::send);
   }
 

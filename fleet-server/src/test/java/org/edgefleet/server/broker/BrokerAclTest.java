@@ -20,6 +20,7 @@ import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.edgefleet.protocol.message.DeviceEvent;
 import org.edgefleet.protocol.message.MessageCodec;
 import org.edgefleet.protocol.message.ReportedState;
 import org.edgefleet.protocol.mqtt.TopicKind;
@@ -94,13 +95,95 @@ class BrokerAclTest {
     assertRefused("fleet-server-2", EmbeddedBroker.serverUsername(), "wrong password");
     assertRefused("fleet-server", EmbeddedBroker.serverUsername(), null);
     assertRefused("bad id!", "bad id!", null);
+    assertRefused("anon", null, null);
 
-    MqttClient anonymous = new MqttClient(server.mqttUrl(), "anon", new MemoryPersistence());
-    anonymous.connect(new MqttConnectOptions());
-    assertThatThrownBy(() -> anonymous.subscribe(server.topics().topic("anon", TopicKind.DESIRED), 1))
-        .isInstanceOf(MqttException.class);
-    anonymous.disconnect();
-    anonymous.close();
+    MqttClient noPassword = new MqttClient(server.mqttUrl(), "dev-3", new MemoryPersistence());
+    MqttConnectOptions o = new MqttConnectOptions();
+    o.setUserName("dev-3");
+    assertThatThrownBy(() -> noPassword.connect(o)).as("a user name without a password field").isInstanceOf(MqttException.class);
+    noPassword.close();
+  }
+
+  /** The attack that once kept the server off its own broker: anonymous and forged logins as the server. */
+  @Test
+  void nobodyTakesTheServersIdentityAndNoDeviceMessageIsLostMeanwhile() throws Exception {
+    String serverId = "fleet-server";
+    int events = 200;
+    int restartsBefore = server.broker().orElseThrow().restarts();
+    await().atMost(LONG).until(server::mqttConnected);
+    double eventsBefore = TestServers.metric(api.get("/metrics").body(), "fleet_device_messages_total", "events");
+    try (FakeDevice cam = new FakeDevice(server.mqttUrl(), "cam-steady", server.topics())) {
+      Thread attacker = new Thread(() -> {
+        for (int i = 0; i < 10; i++) {
+          tryConnect(serverId, null, null);
+          tryConnect(serverId, serverId, null);
+          tryConnect(serverId, EmbeddedBroker.serverUsername(), "guess-" + i);
+        }
+      });
+      attacker.start();
+      for (int i = 0; i < events; i++) {
+        cam.event("m", 1, DeviceEvent.Execution.DOWNLOAD, DeviceEvent.Result.SUCCESS, null);
+      }
+      attacker.join(Duration.ofSeconds(120).toMillis());
+      assertThat(attacker.isAlive()).isFalse();
+    }
+    assertThat(server.mqttConnected()).isTrue();
+    assertThat(api.get("/api/v1/health").status()).isEqualTo(200);
+    await().atMost(LONG).until(() ->
+        TestServers.metric(api.get("/metrics").body(), "fleet_device_messages_total", "events") >= eventsBefore + events);
+    String metrics = api.get("/metrics").body();
+    assertThat(TestServers.metric(metrics, "fleet_device_messages_total", "events")).isEqualTo(eventsBefore + events);
+    assertThat(TestServers.metric(metrics, "fleet_broker_logins_refused", null)).isGreaterThanOrEqualTo(20);
+    assertThat(server.broker().orElseThrow().restarts()).isEqualTo(restartsBefore);
+  }
+
+  @Test
+  void aConnectedDeviceIdIsNotTakenOverAndIsFreeAgainOnceItsConnectionEnds() throws Exception {
+    EmbeddedBroker broker = server.broker().orElseThrow();
+    await().atMost(LONG).until(server::mqttConnected);
+    long refusedBefore = broker.refusedTakeovers();
+    int restartsBefore = broker.restarts();
+    try (FakeDevice owner = new FakeDevice(server.mqttUrl(), "cam-owned", server.topics())) {
+      assertRefused("cam-owned", "cam-owned", null);
+      assertThat(broker.refusedTakeovers()).isGreaterThan(refusedBefore);
+      assertThat(owner.client().isConnected()).isTrue();
+      owner.report(Map.of("hw", "x"), 0, List.of());
+      await().atMost(LONG).until(() -> api.get("/api/v1/devices/cam-owned").status() == 200);
+    }
+    // After a clean DISCONNECT the id is free at once.
+    new FakeDevice(server.mqttUrl(), "cam-owned", server.topics()).close();
+
+    // After a connection that just ends (no DISCONNECT: a crash or a cable pulled), it is free too.
+    URI url = URI.create(server.mqttUrl());
+    try (Socket raw = new Socket(url.getHost(), url.getPort())) {
+      raw.getOutputStream().write(connect("cam-crashed"));
+      assertThat(new DataInputStream(raw.getInputStream()).readNBytes(4)[3]).as("CONNACK return code").isZero();
+    }
+    await().atMost(LONG).pollInterval(Duration.ofMillis(200)).until(() -> tryConnect("cam-crashed", "cam-crashed", null));
+    assertThat(broker.restarts()).isEqualTo(restartsBefore);
+  }
+
+  /** Connects and disconnects at once; false when the broker refused the login. */
+  private boolean tryConnect(String clientId, String username, String password) {
+    try {
+      MqttClient c = new MqttClient(server.mqttUrl(), clientId, new MemoryPersistence());
+      MqttConnectOptions o = new MqttConnectOptions();
+      if (username != null) {
+        o.setUserName(username);
+        o.setPassword((password == null ? "" : password).toCharArray());
+      }
+      try {
+        c.connect(o);
+        c.disconnect();
+        return true;
+      } catch (MqttException refused) {
+        return false;
+      } finally {
+        c.close();
+      }
+    } catch (MqttException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Moquette 0.17 loses a session loop on a re-sent (DUP) QoS 1 publish; the broker heals itself. */
@@ -128,9 +211,9 @@ class BrokerAclTest {
   private void assertRefused(String clientId, String username, String password) throws MqttException {
     MqttClient c = new MqttClient(server.mqttUrl(), clientId, new MemoryPersistence());
     MqttConnectOptions o = new MqttConnectOptions();
-    o.setUserName(username);
-    if (password != null) {
-      o.setPassword(password.toCharArray());
+    if (username != null) {
+      o.setUserName(username);
+      o.setPassword((password == null ? "" : password).toCharArray());
     }
     assertThatThrownBy(() -> c.connect(o)).as(clientId + "/" + username).isInstanceOf(MqttException.class);
     c.close();
@@ -144,10 +227,11 @@ class BrokerAclTest {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     string(body, "MQTT");
     body.write(4); // MQTT 3.1.1
-    body.write(0x82); // user name, clean session
+    body.write(0xC2); // user name, password, clean session
     body.write(new byte[] {0, 60});
     string(body, clientId);
     string(body, clientId);
+    string(body, ""); // devices' passwords are not checked until certificates
     return packet(0x10, body.toByteArray());
   }
 

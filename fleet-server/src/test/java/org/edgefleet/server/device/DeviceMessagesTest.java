@@ -16,6 +16,7 @@ import org.edgefleet.protocol.message.DeviceStatus;
 import org.edgefleet.protocol.message.LatencyHistograms;
 import org.edgefleet.protocol.message.MessageCodec;
 import org.edgefleet.protocol.message.ReportedState;
+import org.edgefleet.protocol.message.TelemetryBatch;
 import org.edgefleet.protocol.mqtt.TopicKind;
 import org.edgefleet.server.FleetServer;
 import org.edgefleet.server.support.Api;
@@ -123,6 +124,83 @@ class DeviceMessagesTest {
       assertThat(api.get("/api/v1/metrics/models/clf?since=" + Instant.now().plusSeconds(60)).json().get("versions")).isEmpty();
       assertThat(api.get("/api/v1/metrics/models/clf?since=yesterday").error()).isEqualTo("bad_since");
       assertThat(api.get("/api/v1/metrics/models/unknown").status()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void reportsAreOrderedByArrivalWhateverTheDeviceClockSays() throws Exception {
+    try (FakeDevice d = new FakeDevice(server.mqttUrl(), "skewed", server.topics())) {
+      Instant now = Instant.now();
+      // A retained report from a clock a year ahead, then genuine ones, then one from a clock a year behind.
+      List<Instant> times = List.of(now.plus(Duration.ofDays(365)), now, now.minus(Duration.ofDays(365)), now.plusSeconds(1));
+      for (int i = 0; i < times.size(); i++) {
+        ReportedState r = new ReportedState(MessageCodec.VERSION, "skewed", "0.1.0", Map.of("n", Integer.toString(i)), i, List.of(),
+            null, times.get(i));
+        d.client().publish(server.topics().topic("skewed", TopicKind.REPORTED), MessageCodec.encode(r), 1, true);
+        String n = Integer.toString(i);
+        await().atMost(LONG).until(() -> api.get("/api/v1/devices/skewed").status() == 200
+            && n.equals(api.get("/api/v1/devices/skewed").json().get("labels").path("n").asText()));
+        assertThat(api.get("/api/v1/devices/skewed").json().get("appliedRevision").asLong()).isEqualTo(i);
+      }
+      assertThat(rejected("replayed")).isZero();
+    }
+  }
+
+  @Test
+  void aDeviceWhoseSequenceRestartsIsNotFrozenOut() throws Exception {
+    try (FakeDevice d = new FakeDevice(server.mqttUrl(), "wiped", server.topics())) {
+      for (int seq = 1; seq <= 3; seq++) {
+        d.publish(TopicKind.EVENTS, event("wiped", seq, "before"));
+        d.publish(TopicKind.TELEMETRY, telemetry("wiped", seq, "clf", 10, 0, null));
+      }
+      await().atMost(LONG).until(() -> api.get("/api/v1/metrics/models/clf").status() == 200
+          && api.get("/api/v1/metrics/models/clf").json().get("versions").get(0).get("inferences").asLong() == 30);
+
+      // The data directory is wiped: numbering starts at 1 again, with new content.
+      byte[] restarted = json("{\"v\":1,\"deviceId\":\"wiped\",\"seq\":1,\"time\":\"2026-02-01T00:00:00Z\",\"model\":\"clf\","
+          + "\"version\":2,\"execution\":\"activate\",\"result\":\"success\"}");
+      byte[] restartedBatch = json("{\"v\":1,\"deviceId\":\"wiped\",\"seq\":1,\"from\":\"2026-02-01T00:00:00Z\","
+          + "\"to\":\"2026-02-01T00:01:00Z\",\"models\":[{\"name\":\"clf\",\"version\":1,\"count\":5,\"errors\":0}]}");
+      d.publish(TopicKind.EVENTS, restarted);
+      d.publish(TopicKind.TELEMETRY, restartedBatch);
+      await().atMost(LONG).until(() ->
+          api.get("/api/v1/metrics/models/clf").json().get("versions").get(0).get("inferences").asLong() == 35);
+      JsonNode model = api.get("/api/v1/devices/wiped").json().get("models").get(0);
+      assertThat(model.get("state").asText()).isEqualTo("active");
+      assertThat(model.get("stateVersion").asInt()).isEqualTo(2);
+      assertThat(rejected("replayed")).isZero();
+
+      // Replays of the new sequence are still stored once.
+      d.publish(TopicKind.EVENTS, restarted);
+      d.publish(TopicKind.TELEMETRY, restartedBatch);
+      await().atMost(LONG).until(() -> rejected("replayed") == 2);
+      assertThat(api.get("/api/v1/metrics/models/clf").json().get("versions").get(0).get("inferences").asLong()).isEqualTo(35);
+    }
+  }
+
+  @Test
+  void countersThatWouldOverflowAreRefusedAndMetricsNeverTurnNegative() throws Exception {
+    Histogram hostile = LatencyHistograms.newHistogram();
+    hostile.recordValueWithCount(1000, Long.MAX_VALUE - 1);
+    long most = 61 * TelemetryBatch.MAX_INFERENCES_PER_SECOND; // what a 60 s batch may hold
+    try (FakeDevice d = new FakeDevice(server.mqttUrl(), "wild", server.topics())) {
+      d.publish(TopicKind.TELEMETRY, telemetry("wild", 1, "big", Long.MAX_VALUE, 0, null));
+      d.publish(TopicKind.TELEMETRY, telemetry("wild", 2, "big", 1L << 62, 1L << 62, null));
+      d.publish(TopicKind.TELEMETRY, telemetry("wild", 3, "big", most + 1, 0, null));
+      d.publish(TopicKind.TELEMETRY, json("{\"v\":1,\"deviceId\":\"wild\",\"seq\":4,\"from\":\"2026-01-01T00:00:00Z\","
+          + "\"to\":\"2026-01-01T00:01:00Z\",\"counters\":{\"outboxDropped\":-1}}"));
+      d.publish(TopicKind.TELEMETRY, telemetry("wild", 5, "big", most, most, null));
+      d.publish(TopicKind.TELEMETRY, telemetry("wild", 6, "big", most, 0, LatencyHistograms.encode(hostile)));
+
+      await().atMost(LONG).until(() -> rejected("invalid") == 4);
+      await().atMost(LONG).until(() -> api.get("/api/v1/metrics/models/big").status() == 200
+          && api.get("/api/v1/metrics/models/big").json().get("versions").get(0).get("inferences").asLong() == 2 * most);
+      JsonNode v1 = api.get("/api/v1/metrics/models/big").json().get("versions").get(0);
+      assertThat(v1.get("errors").asLong()).isEqualTo(most);
+      assertThat(v1.get("errorRate").asDouble()).isEqualTo(0.5);
+      // The histogram whose counts would wrap the merged total is skipped (and counted at every merge), not merged.
+      assertThat(v1.hasNonNull("latencyMs")).isFalse();
+      assertThat(TestServers.metric(api.get("/metrics").body(), "fleet_telemetry_histograms_skipped_total", null)).isPositive();
     }
   }
 

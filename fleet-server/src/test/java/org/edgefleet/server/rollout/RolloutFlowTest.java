@@ -73,7 +73,7 @@ class RolloutFlowTest {
       JsonNode rollout = created.json();
       long id = rollout.get("id").asLong();
       assertThat(rollout.get("status").asText()).isEqualTo("RUNNING");
-      assertThat(rollout.get("strategy").asText()).isEqualTo("all-at-once");
+      assertThat(rollout.get("strategy").get("kind").asText()).isEqualTo("all-at-once");
       assertThat(rollout.get("targets").findValuesAsText("deviceId")).containsExactly("cam-eu", "cam-us");
       assertThat(rollout.get("counts").get("pending").asInt()).isEqualTo(2);
 
@@ -89,7 +89,7 @@ class RolloutFlowTest {
 
       Api.Response deleteWhileRunning = api.delete("/api/v1/models/detector/versions/1");
       assertThat(deleteWhileRunning.status()).isEqualTo(409);
-      assertThat(deleteWhileRunning.json().get("message").asText()).contains("rollout [" + id + "] is running");
+      assertThat(deleteWhileRunning.json().get("message").asText()).contains("rollout [" + id + "] is active");
 
       eu.event("detector", 1, Execution.DOWNLOAD, Result.STARTED, null);
       awaitTarget(id, "cam-eu", "downloading");
@@ -143,22 +143,38 @@ class RolloutFlowTest {
   }
 
   @Test
-  void newerRolloutSupersedesUnfinishedTargets() throws Exception {
+  void anOverlappingRolloutIsRefusedUntilTheActiveOneIsAbortedWhichPutsTheDeviceBack() throws Exception {
     try (FakeDevice d = device("edge-1", Map.of("hw", "rpi4"))) {
       await().atMost(LONG).until(() -> api.get("/api/v1/devices/edge-1").status() == 200);
       assertThat(api.upload(TestBundles.write(dir.resolve("s1"), packager, "seg", 1, 5000)).status()).isEqualTo(201);
       assertThat(api.upload(TestBundles.write(dir.resolve("s2"), packager, "seg", 2, 5000)).status()).isEqualTo(201);
       long first = api.postJson("/api/v1/rollouts", "{\"model\":\"seg\",\"version\":2}").json().get("id").asLong();
-      long rollback = api.postJson("/api/v1/rollouts", "{\"model\":\"seg\",\"version\":1}").json().get("id").asLong();
+      assertThat(d.awaitDesired(serverTrust, 1, LONG).models().get(0).version()).isEqualTo(2);
 
-      JsonNode old = api.get("/api/v1/rollouts/" + first).json();
-      assertThat(old.get("status").asText()).isEqualTo("FINISHED");
-      assertThat(target(old, "edge-1").get("state").asText()).isEqualTo("superseded");
-      DesiredState s = d.awaitDesired(serverTrust, 2, LONG);
+      JsonNode refused = assertError(api.postJson("/api/v1/rollouts", "{\"model\":\"seg\",\"version\":1,\"selector\":\"hw\"}"),
+          409, "rollout_overlaps");
+      assertThat(refused.get("message").asText()).contains("rollout " + first, "edge-1", "/abort");
+      assertError(api.postJson("/api/v1/rollouts/" + first + "/abort", "{}"), 400, "reason_required");
+      assertError(api.postJson("/api/v1/rollouts/" + first + "/resume", "{\"reason\":\"x\"}"), 409, "action_not_allowed");
+      assertError(api.postJson("/api/v1/rollouts/" + first + "/explode", "{\"reason\":\"x\"}"), 404, "unknown_action");
+
+      JsonNode aborted = api.postJson("/api/v1/rollouts/" + first + "/abort", "{\"reason\":\"wrong build\"}").json();
+      assertThat(aborted.get("status").asText()).isEqualTo("ABORTED");
+      assertThat(target(aborted, "edge-1").get("state").asText()).isEqualTo("rolled_back");
+      JsonNode last = aborted.get("history").get(aborted.get("history").size() - 1);
+      assertThat(last.get("event").asText()).isEqualTo("aborted");
+      assertThat(last.get("reason").asText()).contains("abort by hand: wrong build", "1 devices put back");
+      assertThat(d.awaitDesired(serverTrust, 2, LONG).models()).as("it had no assignment before").isEmpty();
+
+      long rollback = api.postJson("/api/v1/rollouts", "{\"model\":\"seg\",\"version\":1}").json().get("id").asLong();
+      DesiredState s = d.awaitDesired(serverTrust, 3, LONG);
       assertThat(s.models().get(0).version()).isEqualTo(1);
       assertThat(s.models().get(0).allowRollback()).as("v1 after v2 is a rollback").isTrue();
       d.report(Map.of("hw", "rpi4"), s.revision(), List.of(FakeDevice.active("seg", 1)));
       await().atMost(LONG).until(() -> api.get("/api/v1/rollouts/" + rollback).json().get("status").asText().equals("FINISHED"));
+      assertThat(api.get("/api/v1/rollouts?status=aborted&model=seg").json().get("rollouts")).extracting(r -> r.get("id").asLong())
+          .containsExactly(first);
+      assertError(api.get("/api/v1/rollouts?status=nonsense"), 400, "bad_status");
     }
   }
 
@@ -169,12 +185,18 @@ class RolloutFlowTest {
       assertThat(api.upload(TestBundles.write(dir.resolve("m"), packager, "m", 1, 1000)).status()).isEqualTo(201);
 
       assertError(api.postJson("/api/v1/rollouts", "{\"model\":\"m\",\"version\":9}"), 404, "version_not_found");
-      assertError(api.postJson("/api/v1/rollouts", "{\"model\":\"m\",\"version\":1,\"selector\":\"hw\"}"), 400, "bad_selector");
-      assertError(api.postJson("/api/v1/rollouts", "{\"model\":\"m\",\"version\":1,\"selector\":\"hw=x,hw=y\"}"), 400, "bad_selector");
+      assertError(api.postJson("/api/v1/rollouts", "{\"model\":\"m\",\"version\":1,\"selector\":\"hw=\"}"), 400, "bad_selector");
+      assertError(api.postJson("/api/v1/rollouts", "{\"model\":\"m\",\"version\":1,\"selector\":\"hw in (x\"}"), 400, "bad_selector");
+      assertError(api.postJson("/api/v1/rollouts", "{\"model\":\"m\",\"version\":1,\"selector\":\"hw\",\"cohort\":\"c\"}"), 400,
+          "bad_request");
+      assertError(api.postJson("/api/v1/rollouts", "{\"model\":\"m\",\"version\":1,\"cohort\":\"nope\"}"), 404,
+          "cohort_not_found");
       assertError(api.postJson("/api/v1/rollouts", "{\"model\":\"m\",\"version\":1,\"selector\":\"hw=jetson\"}"), 422,
           "no_matching_devices");
-      assertError(api.postJson("/api/v1/rollouts", "{\"model\":\"m\",\"version\":1,\"strategy\":\"canary\"}"), 400,
+      assertError(api.postJson("/api/v1/rollouts", "{\"model\":\"m\",\"version\":1,\"strategy\":\"teleport\"}"), 400,
           "unsupported_strategy");
+      assertError(api.postJson("/api/v1/rollouts", "{\"model\":\"m\",\"version\":1,\"strategy\":{\"kind\":\"canary\","
+          + "\"stages\":[{\"percent\":50},{\"percent\":10}]}}"), 400, "bad_stages");
       assertError(api.postJson("/api/v1/rollouts", "{\"model\":"), 400, "bad_request");
       assertError(api.postJson("/api/v1/rollouts", "{\"version\":1}"), 400, "bad_request");
       assertError(api.get("/api/v1/rollouts/42"), 404, "rollout_not_found");
@@ -201,8 +223,9 @@ class RolloutFlowTest {
     throw new AssertionError("no target " + device);
   }
 
-  private static void assertError(Api.Response r, int status, String code) {
+  private static JsonNode assertError(Api.Response r, int status, String code) {
     assertThat(r.status()).as(r.body()).isEqualTo(status);
     assertThat(r.error()).as(r.body()).isEqualTo(code);
+    return r.json();
   }
 }

@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.edgefleet.protocol.json.Json;
 
 /** A small blocking client of the server's REST API. */
@@ -48,6 +49,10 @@ public final class Api {
     return send(request(path).header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
+  public Response putJson(String path, String json) {
+    return send("PUT", path, json.getBytes(java.nio.charset.StandardCharsets.UTF_8), Map.of("content-type", "application/json"));
+  }
+
   public Response postBytes(String path, byte[] body) {
     return send(request(path).header("content-type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(body)));
   }
@@ -59,6 +64,14 @@ public final class Api {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Any request with the given headers (e.g. Origin, Referer, Content-Type); a null body sends none. */
+  public Response send(String method, String path, byte[] body, Map<String, String> headers) {
+    HttpRequest.Builder b = request(path).method(method,
+        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    headers.forEach(b::header);
+    return send(b);
   }
 
   private HttpRequest.Builder request(String path) {

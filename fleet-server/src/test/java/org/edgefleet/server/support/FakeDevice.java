@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
 import org.eclipse.paho.client.mqttv3.MqttClient;
@@ -49,6 +50,8 @@ public final class FakeDevice implements AutoCloseable {
   private final Map<String, Map<Integer, byte[]>> chunks = new ConcurrentHashMap<>();
   private final AtomicInteger chunkFrames = new AtomicInteger();
   private final AtomicInteger seq = new AtomicInteger();
+  private volatile String agentVersion = "0.1.0";
+  private volatile ReportedState.Capabilities capabilities = new ReportedState.Capabilities("linux-x86_64", List.of("onnx"), null, null);
 
   public FakeDevice(String brokerUrl, String id, Topics topics) throws MqttException {
     this.id = id;
@@ -56,6 +59,7 @@ public final class FakeDevice implements AutoCloseable {
     this.client = new MqttClient(brokerUrl, id, new MemoryPersistence());
     client.setTimeToWait(10_000);
     options.setUserName(id);
+    options.setPassword(new char[0]); // the embedded broker refuses a login without a password field
     options.setCleanSession(true);
     options.setAutomaticReconnect(true);
     options.setMaxReconnectDelay(1000);
@@ -78,7 +82,26 @@ public final class FakeDevice implements AutoCloseable {
       public void deliveryComplete(IMqttDeliveryToken token) {}
     });
     client.connect(options);
-    subscribe();
+    subscribeOnceConnected();
+  }
+
+  // A broker may drop a connection between CONNACK and SUBACK (the agent retries then, and so does
+  // this stand-in): wait for the automatic reconnect and subscribe again, a bounded number of times.
+  private void subscribeOnceConnected() {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        subscribe();
+        return;
+      } catch (IllegalStateException e) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!client.isConnected() && System.nanoTime() < deadline) {
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+        if (attempt == 3 || !client.isConnected()) {
+          throw e;
+        }
+      }
+    }
   }
 
   private void subscribe() {
@@ -102,6 +125,13 @@ public final class FakeDevice implements AutoCloseable {
     return this;
   }
 
+  /** What the next reports say the device is: its agent version and capabilities (null: none, as an old agent). */
+  public FakeDevice reportAs(String agentVersion, ReportedState.Capabilities capabilities) {
+    this.agentVersion = agentVersion;
+    this.capabilities = capabilities;
+    return this;
+  }
+
   public String id() {
     return id;
   }
@@ -116,7 +146,8 @@ public final class FakeDevice implements AutoCloseable {
 
   public void report(Map<String, String> labels, long appliedRevision, List<ReportedState.ModelStatus> models)
       throws MqttException {
-    ReportedState r = new ReportedState(MessageCodec.VERSION, id, "0.1.0", labels, appliedRevision, models, null, Instant.now());
+    ReportedState r = new ReportedState(MessageCodec.VERSION, id, agentVersion, labels, appliedRevision, models, null, Instant.now(),
+        capabilities);
     client.publish(topics.topic(id, TopicKind.REPORTED), MessageCodec.encode(r), 1, true);
   }
 
@@ -146,9 +177,38 @@ public final class FakeDevice implements AutoCloseable {
     throw new AssertionError("device " + id + " got no desired state of revision >= " + minRevision + " within " + timeout);
   }
 
+  /** The next desired-state envelope as it came, unverified: for tests of what the server puts in it. */
+  public SignedDesiredState awaitEnvelope(Duration timeout) throws Exception {
+    byte[] payload = desired.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    if (payload == null) {
+      throw new AssertionError("device " + id + " got no desired state within " + timeout);
+    }
+    return MessageCodec.decode(payload, SignedDesiredState.class, SignedDesiredState.MAX_BYTES);
+  }
+
+  /** Desired states received and not yet taken by {@link #awaitDesired}. */
+  public int desiredWaiting() {
+    return desired.size();
+  }
+
   /** Asks for chunks without waiting for them. */
   public void request(String digest, List<Integer> indexes) throws MqttException {
     publish(TopicKind.BUNDLE_REQUEST, MessageCodec.encode(new ChunkRequest(digest, indexes)));
+  }
+
+  /** Asks for chunks at QoS 0, as a device flooding the server would; false when Paho had no room for it. */
+  public boolean requestAtMostOnce(String digest, List<Integer> indexes) {
+    try {
+      client.publish(topics.topic(id, TopicKind.BUNDLE_REQUEST), MessageCodec.encode(new ChunkRequest(digest, indexes)), 0, false);
+      return true;
+    } catch (MqttException busy) {
+      return false;
+    }
+  }
+
+  /** Loses chunks already received, as a device whose disk lost them would. */
+  public void forget(String digest, List<Integer> indexes) {
+    indexes.forEach(chunks.getOrDefault(digest, new ConcurrentHashMap<>())::remove);
   }
 
   public int chunksReceived(String digest) {

@@ -30,7 +30,7 @@ final class KeygenCommand implements Callable<Integer> {
   private String name;
 
   @Option(names = "--role", defaultValue = "packager",
-      description = "What the key signs: packager (bundles) or server (desired states). Default: ${DEFAULT-VALUE}.")
+      description = "What the key signs: packager (bundles), server (desired states) or root (key sets). Default: ${DEFAULT-VALUE}.")
   private String role;
 
   @Option(names = "--force", description = "Replace existing key files.")

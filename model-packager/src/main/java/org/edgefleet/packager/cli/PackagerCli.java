@@ -5,23 +5,25 @@ import java.io.PrintWriter;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import org.edgefleet.packager.PackagingException;
+import org.edgefleet.protocol.tensor.numpy.InputFileException;
 import org.edgefleet.packager.csv.CsvFormatException;
 import org.edgefleet.packager.onnx.ModelException;
 import org.edgefleet.protocol.bundle.BundleException;
+import org.edgefleet.protocol.trust.KeySetException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code model-packager}: keygen, sample, package, verify, inspect.
+ * {@code model-packager}: keygen, keyset, sample, package, verify, inspect, quantize.
  *
  * <p>Exit codes: {@value #OK} success; {@value #FAILED} a bundle failed verification (the
  * reason is printed) or an operation failed; {@value #USAGE} bad options or input files
  * (missing file, CSV that does not fit the model, version below 1).
  */
 @Command(name = "model-packager", mixinStandardHelpOptions = true, version = "model-packager 0.1.0",
-    description = "Packages ONNX models into signed EdgeFleet bundles, and checks bundles.",
-    subcommands = {KeygenCommand.class, SampleCommand.class, PackageCommand.class, VerifyCommand.class,
-        InspectCommand.class, CommandLine.HelpCommand.class})
+    description = "Packages ONNX and TFLite models into signed EdgeFleet bundles, and checks bundles.",
+    subcommands = {KeygenCommand.class, KeySetCommand.class, SampleCommand.class, PackageCommand.class, VerifyCommand.class,
+        InspectCommand.class, QuantizeCommand.class, CommandLine.HelpCommand.class})
 public final class PackagerCli implements Runnable {
 
   public static final int OK = 0;
@@ -45,7 +47,7 @@ public final class PackagerCli implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: keygen, sample, package, verify or inspect");
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: keygen, keyset, sample, package, verify, inspect or quantize");
   }
 
   private static int handleUsageError(CommandLine.ParameterException e, String[] args) {
@@ -64,13 +66,17 @@ public final class PackagerCli implements Runnable {
     if (e instanceof BundleException be) {
       err.println("verification failed: " + be.reason() + ": " + be.getMessage());
       code = FAILED;
+    } else if (e instanceof KeySetException ke) {
+      err.println("key set refused: " + ke.reason() + ": " + ke.getMessage());
+      code = FAILED;
     } else if (e instanceof NoSuchFileException) {
       err.println("error: no such file: " + e.getMessage());
       code = USAGE;
     } else if (e instanceof FileAlreadyExistsException) {
       err.println("error: " + e.getMessage() + " already exists (use --force to replace it)");
       code = USAGE;
-    } else if (e instanceof PackagingException || e instanceof ModelException || e instanceof CsvFormatException) {
+    } else if (e instanceof PackagingException || e instanceof ModelException || e instanceof CsvFormatException
+        || e instanceof InputFileException) {
       err.println("error: " + e.getMessage());
       code = USAGE;
     } else if (e instanceof IOException) {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.edgefleet.packager.BundleVerifier;
+import org.edgefleet.packager.model.ModelFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -42,8 +43,9 @@ final class VerifyCommand implements Callable<Integer> {
     out.printf("OK: %s version %d, signed by trusted key %s, bundle sha256 %s%n",
         result.manifest().name(), result.manifest().version(), result.manifest().keyId(), result.bundle().digest());
     out.println(result.testVectors()
-        .map(r -> "test vectors: " + r.vectors() + " passed in ONNX Runtime")
-        .orElse("test vectors: not run" + (skipTestVectors ? " (--skip-test-vectors)" : " (" + result.manifest().format().wireName() + " model)")));
+        .map(r -> "test vectors: " + r.vectors() + " passed in "
+            + ModelFiles.runtimeName(result.manifest().format()))
+        .orElse("test vectors: not run (--skip-test-vectors)"));
     return PackagerCli.OK;
   }
 }

@@ -1,6 +1,9 @@
 package org.edgefleet.packager.onnx;
 
+import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
@@ -15,11 +18,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import org.edgefleet.agent.inference.InferenceException;
+import org.edgefleet.agent.inference.OrtTensors;
+import org.edgefleet.packager.model.LoadedModel;
 import org.edgefleet.protocol.bundle.Manifest.Quantization;
+import org.edgefleet.protocol.bundle.ModelFormat;
 import org.edgefleet.protocol.bundle.TensorSpec;
 import org.edgefleet.protocol.tensor.DType;
 import org.edgefleet.protocol.tensor.Tensor;
@@ -29,7 +37,7 @@ import org.edgefleet.protocol.tensor.Tensor;
  * reports, not what a user claims; opset, quantization and feature names come from the model
  * file itself. Close it to free the native session.
  */
-public final class OnnxModel implements AutoCloseable {
+public final class OnnxModel implements LoadedModel {
 
   /** Model metadata key holding comma-separated names of the input's columns. */
   public static final String FEATURE_NAMES_KEY = "edgefleet.feature_names";
@@ -45,8 +53,9 @@ public final class OnnxModel implements AutoCloseable {
   private OnnxModel(OrtEnvironment env, OrtSession session, ModelProto proto) throws ModelException, OrtException {
     this.env = env;
     this.session = session;
-    this.inputs = specs("input", session.getInputInfo());
-    this.outputs = specs("output", session.getOutputInfo());
+    Map<String, List<String>> dimNames = dimNames(proto.getGraph());
+    this.inputs = specs("input", session.getInputInfo(), dimNames);
+    this.outputs = specs("output", session.getOutputInfo(), dimNames);
     this.opset = proto.getOpsetImportList().stream()
         .filter(o -> o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx"))
         .mapToInt(o -> (int) o.getVersion())
@@ -80,6 +89,17 @@ public final class OnnxModel implements AutoCloseable {
     }
   }
 
+  @Override
+  public ModelFormat format() {
+    return ModelFormat.ONNX;
+  }
+
+  @Override
+  public Map<String, String> tensorNotes() {
+    return Map.of();
+  }
+
+  @Override
   public List<TensorSpec> inputs() {
     return inputs;
   }
@@ -107,7 +127,7 @@ public final class OnnxModel implements AutoCloseable {
     Map<String, OnnxTensor> onnxFeeds = new LinkedHashMap<>();
     try {
       for (Map.Entry<String, Tensor> feed : feeds.entrySet()) {
-        onnxFeeds.put(feed.getKey(), TensorConversion.toOnnx(env, feed.getValue()));
+        onnxFeeds.put(feed.getKey(), OrtTensors.toOrt(env, feed.getValue()));
       }
       try (OrtSession.Result result = session.run(onnxFeeds)) {
         Map<String, Tensor> out = new LinkedHashMap<>();
@@ -116,11 +136,11 @@ public final class OnnxModel implements AutoCloseable {
             throw new ModelException("output '" + entry.getKey() + "' is a " + entry.getValue().getType()
                 + ", not a tensor; bundles carry tensor outputs only");
           }
-          out.put(entry.getKey(), TensorConversion.fromOnnx(entry.getKey(), tensor));
+          out.put(entry.getKey(), OrtTensors.fromOrt(entry.getKey(), tensor));
         }
         return out;
       }
-    } catch (OrtException e) {
+    } catch (OrtException | InferenceException | ArithmeticException e) {
       throw new ModelException("ONNX Runtime failed to run the model: " + e.getMessage(), e);
     } finally {
       onnxFeeds.values().forEach(OnnxTensor::close);
@@ -136,20 +156,53 @@ public final class OnnxModel implements AutoCloseable {
     }
   }
 
-  private static List<TensorSpec> specs(String kind, Map<String, NodeInfo> infos) throws ModelException {
+  /**
+   * The graph's symbolic dimension names ({@code dim_param}) of every input and output, null for
+   * a dimension given as a number or not at all: ONNX Runtime reports all of them as -1.
+   */
+  private static Map<String, List<String>> dimNames(GraphProto graph) {
+    Map<String, List<String>> names = new HashMap<>();
+    for (List<ValueInfoProto> values : List.of(graph.getInputList(), graph.getOutputList())) {
+      for (ValueInfoProto value : values) {
+        if (!value.getType().hasTensorType() || !value.getType().getTensorType().hasShape()) {
+          continue;
+        }
+        List<String> dims = new ArrayList<>();
+        for (TensorShapeProto.Dimension d : value.getType().getTensorType().getShape().getDimList()) {
+          dims.add(d.hasDimParam() && !d.getDimParam().isEmpty() ? d.getDimParam() : null);
+        }
+        names.put(value.getName(), dims);
+      }
+    }
+    return names;
+  }
+
+  private static List<TensorSpec> specs(String kind, Map<String, NodeInfo> infos, Map<String, List<String>> dimNames)
+      throws ModelException {
     List<TensorSpec> specs = new ArrayList<>();
     for (NodeInfo node : infos.values()) {
       if (!(node.getInfo() instanceof TensorInfo info)) {
         throw new ModelException(kind + " '" + node.getName() + "' is a " + node.getInfo()
             + ", not a tensor; bundles describe tensor inputs and outputs only");
       }
-      DType dtype = TensorConversion.dtypeOf(info.onnxType);
+      DType dtype = OrtTensors.dtypeOf(info.type);
       if (dtype == null) {
         throw new ModelException(kind + " '" + node.getName() + "' has element type " + info.onnxType
-            + "; bundles support float32, int64, int32, int8 and uint8");
+            + "; bundles support float32, float16, int64, int32, int8, uint8 and bool");
       }
       try {
-        specs.add(new TensorSpec(node.getName(), dtype, Arrays.stream(info.getShape()).boxed().toList()));
+        List<Long> shape = Arrays.stream(info.getShape()).boxed().toList();
+        List<String> names = new ArrayList<>(dimNames.getOrDefault(node.getName(), List.of()));
+        if (names.size() != shape.size()) {
+          names = null;
+        } else {
+          for (int d = 0; d < shape.size(); d++) {
+            if (shape.get(d) != -1) {
+              names.set(d, null);
+            }
+          }
+        }
+        specs.add(new TensorSpec(node.getName(), dtype, shape, null, null, names));
       } catch (IllegalArgumentException e) {
         throw new ModelException(kind + " cannot go into a manifest: " + e.getMessage(), e);
       }

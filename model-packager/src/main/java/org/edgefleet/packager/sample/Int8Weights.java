@@ -2,11 +2,11 @@ package org.edgefleet.packager.sample;
 
 import java.util.Arrays;
 import java.util.Objects;
+import org.edgefleet.packager.quantize.SymmetricInt8;
 
 /**
- * Symmetric per-tensor int8 quantization: {@code w ~= q * scale} with q in [-127, 127] and a
- * zero point of 0, the form ONNX DequantizeLinear takes. -128 is left unused so that the range
- * is symmetric and negating a weight never saturates.
+ * Symmetric per-tensor int8 quantization of one weight matrix of the sample model:
+ * {@code w ~= q * scale}, the rounding of {@link SymmetricInt8} with one scale.
  */
 public record Int8Weights(byte[] values, float scale) {
 
@@ -19,17 +19,8 @@ public record Int8Weights(byte[] values, float scale) {
   }
 
   public static Int8Weights quantize(float[] weights) {
-    float maxAbs = 0;
-    for (float w : weights) {
-      maxAbs = Math.max(maxAbs, Math.abs(w));
-    }
-    // An all-zero tensor still needs a valid scale; any positive value reproduces zeros.
-    float scale = maxAbs > 0 ? maxAbs / 127f : 1f;
-    byte[] q = new byte[weights.length];
-    for (int i = 0; i < weights.length; i++) {
-      q[i] = (byte) Math.max(-127, Math.min(127, Math.round(weights[i] / scale)));
-    }
-    return new Int8Weights(q, scale);
+    SymmetricInt8 q = SymmetricInt8.perTensor(weights);
+    return new Int8Weights(q.values(), q.scales()[0]);
   }
 
   @Override

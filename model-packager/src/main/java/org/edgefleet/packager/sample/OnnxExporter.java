@@ -1,19 +1,19 @@
 package org.edgefleet.packager.sample;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
+import static org.edgefleet.packager.quantize.OnnxTensors.byteTensor;
+import static org.edgefleet.packager.quantize.OnnxTensors.floatTensor;
+import static org.edgefleet.packager.quantize.OnnxTensors.intAttribute;
+import static org.edgefleet.packager.quantize.OnnxTensors.node;
+
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
-import com.google.protobuf.ByteString;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -95,10 +95,10 @@ public final class OnnxExporter {
         .addInput(tensorInfo(INPUT, TensorProto.DataType.FLOAT, n))
         .addOutput(tensorInfo(PROBABILITIES, TensorProto.DataType.FLOAT, classes))
         .addOutput(tensorInfo(LABEL, TensorProto.DataType.INT64, -1))
-        .addInitializer(floats("mean", mlp.standardizer().mean(), n))
-        .addInitializer(floats("inv_std", mlp.standardizer().invStd(), n))
-        .addInitializer(floats("b1", mlp.hidden().bias(), hidden))
-        .addInitializer(floats("b2", mlp.output().bias(), classes))
+        .addInitializer(floatTensor("mean", mlp.standardizer().mean(), n))
+        .addInitializer(floatTensor("inv_std", mlp.standardizer().invStd(), n))
+        .addInitializer(floatTensor("b1", mlp.hidden().bias(), hidden))
+        .addInitializer(floatTensor("b2", mlp.output().bias(), classes))
         .addNode(node("Sub", "standardize_center", List.of(INPUT, "mean"), "centered"))
         .addNode(node("Mul", "standardize_scale", List.of("centered", "inv_std"), "standardized"));
     String w1 = weights(graph, "W1", mlp.hidden().weights(), n, hidden);
@@ -129,37 +129,16 @@ public final class OnnxExporter {
   /** Adds a weight matrix in the configured precision and returns the name MatMul should read. */
   private String weights(GraphProto.Builder graph, String name, float[] values, int rows, int cols) {
     if (precision == WeightPrecision.FP32) {
-      graph.addInitializer(floats(name, values, rows, cols));
+      graph.addInitializer(floatTensor(name, values, rows, cols));
       return name;
     }
     Int8Weights q = Int8Weights.quantize(values);
-    graph.addInitializer(TensorProto.newBuilder()
-            .setName(name + "_quantized")
-            .setDataType(TensorProto.DataType.INT8_VALUE)
-            .addDims(rows).addDims(cols)
-            .setRawData(ByteString.copyFrom(q.values())))
-        .addInitializer(floats(name + "_scale", new float[] {q.scale()}))
-        .addInitializer(TensorProto.newBuilder()
-            .setName(name + "_zero_point")
-            .setDataType(TensorProto.DataType.INT8_VALUE)
-            .setRawData(ByteString.copyFrom(new byte[] {0})))
+    graph.addInitializer(byteTensor(name + "_quantized", TensorProto.DataType.INT8, q.values(), rows, cols))
+        .addInitializer(floatTensor(name + "_scale", new float[] {q.scale()}))
+        .addInitializer(byteTensor(name + "_zero_point", TensorProto.DataType.INT8, new byte[] {0}))
         .addNode(node("DequantizeLinear", name + "_dequantize",
             List.of(name + "_quantized", name + "_scale", name + "_zero_point"), name));
     return name;
-  }
-
-  /** A float tensor in little-endian raw_data, as the ONNX spec requires; no dims means a scalar. */
-  private static TensorProto floats(String name, float[] values, long... dims) {
-    ByteBuffer buffer = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-    buffer.asFloatBuffer().put(values);
-    TensorProto.Builder tensor = TensorProto.newBuilder()
-        .setName(name)
-        .setDataType(TensorProto.DataType.FLOAT_VALUE)
-        .setRawData(ByteString.copyFrom(buffer.array()));
-    for (long dim : dims) {
-      tensor.addDims(dim);
-    }
-    return tensor.build();
   }
 
   /** A [batch, width] tensor, or [batch] when width is negative. */
@@ -174,13 +153,5 @@ public final class OnnxExporter {
         .setType(TypeProto.newBuilder().setTensorType(
             TypeProto.Tensor.newBuilder().setElemType(type.getNumber()).setShape(shape)))
         .build();
-  }
-
-  private static NodeProto node(String op, String name, List<String> inputs, String output) {
-    return NodeProto.newBuilder().setOpType(op).setName(name).addAllInput(inputs).addOutput(output).build();
-  }
-
-  private static AttributeProto intAttribute(String name, long value) {
-    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
   }
 }

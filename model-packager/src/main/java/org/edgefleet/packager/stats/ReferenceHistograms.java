@@ -2,15 +2,13 @@ package org.edgefleet.packager.stats;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import org.edgefleet.protocol.bundle.FeatureStats;
 
 /**
- * Per-feature reference histograms of calibration data, the baseline devices and the server
- * measure drift against. Counts are computed with {@link FeatureStats#binOf}, the same rule
- * devices bin live values with (values outside the edges go to the outer bins).
+ * Bin edges of reference histograms, the baseline devices and the server measure drift against:
+ * quantile bins (equal shares, ties merged) or equal-width bins. {@link InputSummaries} decides
+ * which values each histogram covers and counts them by the devices' rule.
  */
 public final class ReferenceHistograms {
 
@@ -33,28 +31,11 @@ public final class ReferenceHistograms {
     return new ReferenceHistograms(binning, bins);
   }
 
-  /**
-   * One histogram per column.
-   *
-   * @param input    the model input the columns belong to
-   * @param features the column names, in column order
-   * @param rows     calibration rows, each as wide as {@code features}
-   */
-  public List<FeatureStats> compute(String input, List<String> features, float[][] rows) {
-    if (rows.length == 0) {
-      throw new IllegalArgumentException("calibration data has no rows; histograms need at least one");
-    }
-    List<FeatureStats> stats = new ArrayList<>(features.size());
-    for (int c = 0; c < features.size(); c++) {
-      double[] values = new double[rows.length];
-      for (int r = 0; r < rows.length; r++) {
-        values[r] = rows[r][c];
-      }
-      Arrays.sort(values);
-      List<Double> edges = binning == Binning.QUANTILE ? quantileEdges(values) : equalWidthEdges(values);
-      stats.add(histogram(input, features.get(c), edges, values));
-    }
-    return List.copyOf(stats);
+  /** Bin edges for these values by the chosen strategy (the values are copied, then sorted). */
+  public List<Double> edges(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return binning == Binning.QUANTILE ? quantileEdges(sorted) : equalWidthEdges(sorted);
   }
 
   private List<Double> quantileEdges(double[] sorted) {
@@ -91,14 +72,5 @@ public final class ReferenceHistograms {
     double last = edges.get(edges.size() - 1);
     edges.add(max > last ? max : last + Math.max(Math.abs(last) * 1e-6, 1e-6));
     return edges;
-  }
-
-  private static FeatureStats histogram(String input, String feature, List<Double> edges, double[] values) {
-    FeatureStats empty = new FeatureStats(input, feature, edges, Collections.nCopies(edges.size() - 1, 0L));
-    long[] counts = new long[edges.size() - 1];
-    for (double v : values) {
-      counts[empty.binOf(v)]++;
-    }
-    return new FeatureStats(input, feature, edges, Arrays.stream(counts).boxed().toList());
   }
 }

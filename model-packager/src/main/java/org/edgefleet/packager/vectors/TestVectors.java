@@ -2,17 +2,18 @@ package org.edgefleet.packager.vectors;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.edgefleet.packager.feeds.Batches;
+import org.edgefleet.packager.model.LoadedModel;
 import org.edgefleet.packager.onnx.ModelException;
-import org.edgefleet.packager.onnx.OnnxModel;
 import org.edgefleet.protocol.bundle.TestVector;
-import org.edgefleet.protocol.bundle.TensorSpec;
 import org.edgefleet.protocol.tensor.Tensor;
 
 /**
- * Makes test vectors by running the model in ONNX Runtime, and checks a model against them.
+ * Makes test vectors by running the model in its runtime, and checks a model against them.
  * Expected outputs are what the runtime produced here; devices must reproduce them within the
  * tolerance, which catches a corrupted model, a wrong runtime build or a broken engine.
  */
@@ -24,29 +25,52 @@ public final class TestVectors {
   private TestVectors() {}
 
   /**
-   * One vector per row, shaped [1, n], plus one with all rows as a single batch when the
-   * input's batch dimension is dynamic, so devices also check batched inference.
+   * One vector per call, plus one with all calls as a single batch when every input's first
+   * dimension is dynamic (and the calls stack), so devices also check batched inference.
    */
-  public static List<TestVector> generate(OnnxModel model, String input, float[][] rows, double tolerance)
+  public static List<TestVector> generate(LoadedModel model, List<Map<String, Tensor>> calls, double tolerance)
       throws ModelException {
-    TensorSpec spec = model.inputs().stream().filter(s -> s.name().equals(input)).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("the model has no input '" + input + "'"));
     List<TestVector> vectors = new ArrayList<>();
-    for (float[] row : rows) {
-      vectors.add(vector(model, input, new float[][] {row}, tolerance));
+    for (Map<String, Tensor> call : calls) {
+      vectors.add(new TestVector(call, model.run(call), tolerance));
     }
-    if (rows.length > 1 && spec.shape().get(0) == -1) {
-      vectors.add(vector(model, input, rows, tolerance));
+    if (calls.size() > 1) {
+      Map<String, Tensor> batch = Batches.stack(model.inputs(), calls);
+      if (batch != null) {
+        vectors.add(new TestVector(batch, model.run(batch), tolerance));
+      }
     }
     return List.copyOf(vectors);
   }
 
-  /** Runs every vector; the report lists each output that missed, with the first differing value. */
-  public static TestVectorReport check(OnnxModel model, List<TestVector> vectors) throws ModelException {
+  /**
+   * A test sequence: the calls run in order, and from the second on each input named in {@code
+   * stateFrom} (input -> output) takes that output of the call before, as an application carries
+   * recurrent state. The first call's state inputs are what it holds (zeros, usually).
+   */
+  public static List<TestVector> sequence(LoadedModel model, List<Map<String, Tensor>> calls,
+      Map<String, String> stateFrom, double tolerance) throws ModelException {
+    List<TestVector> vectors = new ArrayList<>();
+    Map<String, Tensor> previous = null;
+    for (Map<String, Tensor> call : calls) {
+      Map<String, Tensor> in = previous == null ? call : carried(call, stateFrom, previous);
+      Map<String, Tensor> out = model.run(in);
+      vectors.add(new TestVector(in, out, tolerance, previous == null ? null : stateFrom));
+      previous = out;
+    }
+    return List.copyOf(vectors);
+  }
+
+  /** Runs every vector (feeding sequences as the agent does); the report lists each output that missed. */
+  public static TestVectorReport check(LoadedModel model, List<TestVector> vectors) throws ModelException {
     List<String> failures = new ArrayList<>();
+    Map<String, Tensor> previous = Map.of();
     for (int v = 0; v < vectors.size(); v++) {
       TestVector vector = vectors.get(v);
-      Map<String, Tensor> actual = model.run(vector.inputs());
+      Map<String, Tensor> in = vector.continuesSequence() ? carried(vector.inputs(), vector.stateFrom(), previous)
+          : vector.inputs();
+      Map<String, Tensor> actual = model.run(in);
+      previous = actual;
       for (Map.Entry<String, Tensor> expected : vector.expected().entrySet()) {
         Tensor got = actual.get(expected.getKey());
         String problem = got == null ? "the model has no such output" : compare(expected.getValue(), got, vector.tolerance());
@@ -58,17 +82,8 @@ public final class TestVectors {
     return new TestVectorReport(vectors.size(), failures);
   }
 
-  private static TestVector vector(OnnxModel model, String input, float[][] rows, double tolerance) throws ModelException {
-    int width = rows[0].length;
-    float[] flat = new float[rows.length * width];
-    for (int r = 0; r < rows.length; r++) {
-      System.arraycopy(rows[r], 0, flat, r * width, width);
-    }
-    Map<String, Tensor> inputs = Map.of(input, Tensor.ofFloats(new long[] {rows.length, width}, flat));
-    return new TestVector(inputs, model.run(inputs), tolerance);
-  }
-
-  private static String compare(Tensor expected, Tensor actual, double tolerance) {
+  /** Null when every value is within the tolerance, else the first that is not; NaN always misses, as on devices. */
+  public static String compare(Tensor expected, Tensor actual, double tolerance) {
     if (expected.dtype() != actual.dtype() || !Arrays.equals(expected.shape(), actual.shape())) {
       return "expected " + expected + " but got " + actual;
     }
@@ -80,5 +95,19 @@ public final class TestVectors {
       }
     }
     return null;
+  }
+
+  private static Map<String, Tensor> carried(Map<String, Tensor> call, Map<String, String> stateFrom,
+      Map<String, Tensor> previous) throws ModelException {
+    Map<String, Tensor> in = new HashMap<>(call);
+    for (Map.Entry<String, String> state : stateFrom.entrySet()) {
+      Tensor out = previous.get(state.getValue());
+      if (out == null) {
+        throw new ModelException("input '" + state.getKey() + "' takes output '" + state.getValue()
+            + "', which the model did not produce");
+      }
+      in.put(state.getKey(), out);
+    }
+    return in;
   }
 }

@@ -70,7 +70,7 @@ class PackagerCliTest {
 
     assertThat(inspect.code).isZero();
     assertThat(inspect.out).startsWith("(unverified) ")
-        .contains("input:        features float32 [?, 8] features [vib_rms_x,", "quantization: none",
+        .contains("input:        features float32 [batch, 8] features [vib_rms_x,", "quantization: none",
             "vib_kurtosis", "runtime:      agent >= 0.1.0, x86_64/aarch64, opset 13", "description:  sample");
     Run json = run("inspect", "--bundle", bundle.toString(), "--json");
     assertThat(json.out).contains("\"testVectors\" : [", "\"binEdges\" : [");

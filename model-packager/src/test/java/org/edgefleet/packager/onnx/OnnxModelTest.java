@@ -36,10 +36,11 @@ class OnnxModelTest {
   @Test
   void describesInputsOutputsAndOpsetFromTheModelItself() throws Exception {
     try (OnnxModel model = OnnxModel.open(sample.model())) {
-      assertThat(model.inputs()).containsExactly(new TensorSpec("features", DType.FLOAT32, List.of(-1L, 8L)));
+      List<String> batch = java.util.Arrays.asList("batch", null);
+      assertThat(model.inputs()).containsExactly(new TensorSpec("features", DType.FLOAT32, List.of(-1L, 8L), null, null, batch));
       assertThat(model.outputs()).containsExactly(
-          new TensorSpec("probabilities", DType.FLOAT32, List.of(-1L, 2L)),
-          new TensorSpec("label", DType.INT64, List.of(-1L)));
+          new TensorSpec("probabilities", DType.FLOAT32, List.of(-1L, 2L), null, null, batch),
+          new TensorSpec("label", DType.INT64, List.of(-1L), null, null, List.of("batch")));
       assertThat(model.opset()).hasValue(13);
       assertThat(model.featureNames()).isEqualTo(MotorFeature.names());
       assertThat(model.quantization()).isEqualTo(Quantization.NONE);

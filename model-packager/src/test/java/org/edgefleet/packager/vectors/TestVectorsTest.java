@@ -22,7 +22,8 @@ class TestVectorsTest {
   @Test
   void makesOneVectorPerRowAndOneBatchFromTheRuntimesOutputs() throws Exception {
     try (OnnxModel model = OnnxModel.open(TestModels.plusOne(dir.resolve("m.onnx"), 2))) {
-      List<TestVector> vectors = TestVectors.generate(model, "x", rows, 1e-4);
+      List<Map<String, Tensor>> calls = java.util.Arrays.stream(rows).map(r -> Map.of("x", Tensor.row(r))).toList();
+      List<TestVector> vectors = TestVectors.generate(model, calls, 1e-4);
 
       assertThat(vectors).hasSize(4);
       assertThat(vectors.get(0).inputs().get("x")).isEqualTo(Tensor.row(1f, 2f));

@@ -1,0 +1,245 @@
+package org.edgefleet.agent.transport;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
+import org.eclipse.paho.client.mqttv3.MqttClientPersistence;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.ScheduledExecutorPingSender;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.eclipse.paho.client.mqttv3.persist.MqttDefaultFilePersistence;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection attempt of {@link MqttTransport}: a Paho client with its own threads, used from
+ * CONNECT to the end of that connection and then released as a whole. A fresh one per attempt
+ * means no callback of an earlier connection can act on a later one, and a release ends every
+ * thread Paho started for it (they run on this connection's own executor of daemon threads).
+ */
+final class PahoConnection {
+
+  private static final Logger log = LoggerFactory.getLogger(PahoConnection.class);
+  private static final int QOS = 1;
+  // Paho's receiver, sender, callback and connect threads, and one for a graceful disconnect.
+  private static final int PAHO_THREADS = 5;
+  private static final AtomicInteger SERIAL = new AtomicInteger();
+
+  /** What the connection reports; called on Paho's threads. */
+  interface Events {
+    void connected(PahoConnection c);
+
+    void subscribed(PahoConnection c, int[] grantedQos);
+
+    void failed(PahoConnection c, Throwable cause);
+
+    void message(PahoConnection c, String topic, byte[] payload);
+  }
+
+  private final MqttSettings settings;
+  private final ScheduledThreadPoolExecutor threads;
+  private final MqttAsyncClient client;
+  private final Events events;
+  private final int serial = SERIAL.incrementAndGet();
+  private final ConnectGuardSocketFactory sockets = new ConnectGuardSocketFactory();
+  private volatile boolean connectAnswered;
+
+  PahoConnection(MqttSettings settings, ScheduledExecutorService pingScheduler, Events events) throws MqttException, IOException {
+    this.settings = settings;
+    this.events = events;
+    this.threads = new ScheduledThreadPoolExecutor(PAHO_THREADS, r -> {
+      Thread t = new Thread(r, "mqtt-" + settings.clientId() + "-" + serial);
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      this.client = new MqttAsyncClient(settings.serverUri(), settings.clientId(), persistence(settings),
+          new ScheduledExecutorPingSender(pingScheduler), threads);
+    } catch (MqttException | IOException | RuntimeException e) {
+      threads.shutdownNow();
+      throw e;
+    }
+    client.setCallback(new Callback());
+  }
+
+  // A clean session keeps nothing across connections (the outbox re-sends what was not
+  // acknowledged), so only a persistent session needs Paho's store on disk.
+  private static MqttClientPersistence persistence(MqttSettings settings) throws IOException {
+    if (!settings.persistentSession()) {
+      return new MemoryPersistence();
+    }
+    Files.createDirectories(settings.persistenceDir());
+    return new MqttDefaultFilePersistence(settings.persistenceDir().toString());
+  }
+
+  void connect() {
+    try {
+      client.connect(options(), null, new IMqttActionListener() {
+        @Override
+        public void onSuccess(IMqttToken token) {
+          connectAnswered = true;
+          events.connected(PahoConnection.this);
+        }
+
+        @Override
+        public void onFailure(IMqttToken token, Throwable e) {
+          connectAnswered = true;
+          events.failed(PahoConnection.this, e);
+        }
+      });
+    } catch (MqttException | RuntimeException e) {
+      connectAnswered = true;
+      events.failed(this, e);
+    }
+  }
+
+  void subscribe(String[] filters) {
+    int[] qos = new int[filters.length];
+    Arrays.fill(qos, QOS);
+    try {
+      client.subscribe(filters, qos, null, new IMqttActionListener() {
+        @Override
+        public void onSuccess(IMqttToken token) {
+          events.subscribed(PahoConnection.this, token.getGrantedQos());
+        }
+
+        @Override
+        public void onFailure(IMqttToken token, Throwable e) {
+          events.failed(PahoConnection.this, e);
+        }
+      });
+    } catch (MqttException | RuntimeException e) {
+      events.failed(this, e);
+    }
+  }
+
+  CompletableFuture<Void> publish(String topic, byte[] payload, boolean retained) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    try {
+      client.publish(topic, payload, QOS, retained, null, new IMqttActionListener() {
+        @Override
+        public void onSuccess(IMqttToken token) {
+          done.complete(null);
+        }
+
+        @Override
+        public void onFailure(IMqttToken token, Throwable e) {
+          done.completeExceptionally(e);
+        }
+      });
+    } catch (MqttException | RuntimeException e) {
+      done.completeExceptionally(e);
+    }
+    return done;
+  }
+
+  private MqttConnectOptions options() {
+    MqttConnectOptions o = new MqttConnectOptions();
+    o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+    o.setCleanSession(!settings.persistentSession());
+    o.setAutomaticReconnect(false);
+    o.setMaxInflight(settings.maxInflight());
+    o.setKeepAliveInterval((int) Math.max(1, settings.keepAlive().getSeconds()));
+    o.setConnectionTimeout((int) Math.max(1, settings.connectTimeout().getSeconds()));
+    if (settings.serverUri().startsWith("tcp://")) {
+      o.setSocketFactory(sockets);
+    } else if (settings.tlsSockets() != null) {
+      // Paho connects a plain socket and layers TLS on it with this factory; the handshake runs
+      // before its threads start, so the guard above is not needed for the race it closes.
+      o.setSocketFactory(settings.tlsSockets());
+    }
+    if (settings.username() != null) {
+      o.setUserName(settings.username());
+      o.setPassword(settings.password().toCharArray());
+    }
+    if (settings.willTopic() != null) {
+      o.setWill(settings.willTopic(), settings.willPayload(), QOS, true);
+    }
+    return o;
+  }
+
+  /**
+   * Ends the connection and every thread of it, on a thread of its own (it may wait), and
+   * completes when done. {@code graceful} sends DISCONNECT first (the broker then does not
+   * publish the last will); otherwise the socket is just closed.
+   */
+  CompletableFuture<Void> release(boolean graceful) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try {
+        awaitConnectStartedUp();
+        shutDown(graceful);
+      } finally {
+        done.complete(null);
+      }
+    }, "mqtt-release-" + settings.clientId() + "-" + serial);
+    t.setDaemon(true);
+    t.start();
+    return done;
+  }
+
+  // Stopping Paho while its connect thread starts the receiver and sender leaves that thread
+  // polling forever (see ConnectGuardSocketFactory): wait until it is past that point, or has
+  // ended by failing, for at most the connect timeout.
+  private void awaitConnectStartedUp() {
+    long deadline = System.nanoTime() + settings.connectTimeout().toNanos() + 1_000_000_000L;
+    try {
+      while (!sockets.settled() && !connectAnswered && System.nanoTime() < deadline) {
+        sockets.awaitSettled(50);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void shutDown(boolean graceful) {
+    try {
+      if (graceful && client.isConnected()) {
+        client.disconnect(500).waitForCompletion(2000);
+      } else {
+        client.disconnectForcibly(0, 1000, false);
+      }
+    } catch (MqttException | RuntimeException e) {
+      log.debug("event=mqtt_disconnect_failed client={} reason=\"{}\"", settings.clientId(), e.getMessage());
+    }
+    try {
+      client.close(true);
+    } catch (MqttException | RuntimeException e) {
+      log.debug("event=mqtt_close_failed client={} reason=\"{}\"", settings.clientId(), e.getMessage());
+    }
+    threads.shutdownNow();
+  }
+
+  @Override
+  public String toString() {
+    return "connection " + serial + " of " + settings.clientId();
+  }
+
+  private final class Callback implements MqttCallback {
+    @Override
+    public void connectionLost(Throwable cause) {
+      events.failed(PahoConnection.this, cause);
+    }
+
+    @Override
+    public void messageArrived(String topic, MqttMessage message) {
+      events.message(PahoConnection.this, topic, message.getPayload());
+    }
+
+    @Override
+    public void deliveryComplete(IMqttDeliveryToken token) {
+      // Completion is reported through each publish's own future.
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package org.edgefleet.sim;
+
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.edgefleet.agent.transport.Transport;
+import org.edgefleet.agent.transport.TransportFactory;
+import org.edgefleet.agent.transport.TransportListener;
+import org.edgefleet.protocol.message.MessageException;
+import org.edgefleet.protocol.transfer.ChunkMessage;
+
+/**
+ * A device's real transport with its profile's chunk faults: a share of the bundle chunks arrives
+ * with corrupted data (re-framed, so the frame's own hash matches and only the bundle's signed
+ * chunk hashes can tell), and once, at the first chunk after the faults begin, the device dies:
+ * from then on nothing reaches it and nothing it sends leaves, until the simulator starts it again.
+ */
+final class FaultyTransport implements Transport {
+
+  /** Creates the faulty transports of one device, across its restarts; {@code kill} is called once, on a transport thread. */
+  static TransportFactory factory(TransportFactory real, Faults faults, long seed, Runnable kill) {
+    AtomicBoolean killed = new AtomicBoolean(faults.killedFor() == null);
+    Random random = new Random(seed);
+    return (config, scheduler) -> new FaultyTransport(real.create(config, scheduler), faults, random, killed, kill);
+  }
+
+  private final Transport real;
+  private final Faults faults;
+  private final Random random;
+  private final AtomicBoolean killed;
+  private final Runnable kill;
+  private volatile boolean dead;
+
+  private FaultyTransport(Transport real, Faults faults, Random random, AtomicBoolean killed, Runnable kill) {
+    this.real = real;
+    this.faults = faults;
+    this.random = random;
+    this.killed = killed;
+    this.kill = kill;
+  }
+
+  @Override
+  public void subscribe(String topicFilter) {
+    real.subscribe(topicFilter);
+  }
+
+  @Override
+  public void start(TransportListener listener) {
+    real.start(new TransportListener() {
+      @Override
+      public void onConnected() {
+        if (!dead) {
+          listener.onConnected();
+        }
+      }
+
+      @Override
+      public void onConnectionLost(Throwable cause) {
+        listener.onConnectionLost(cause);
+      }
+
+      @Override
+      public void onMessage(String topic, byte[] payload) {
+        if (dead) {
+          return;
+        }
+        boolean chunk = topic.endsWith("/chunk");
+        if (chunk && faults.active() && killed.compareAndSet(false, true)) {
+          dead = true;
+          kill.run();
+          return;
+        }
+        listener.onMessage(topic, chunk && faults.active() && corruptNow() ? corrupted(payload) : payload);
+      }
+    });
+  }
+
+  private boolean corruptNow() {
+    synchronized (random) {
+      return random.nextDouble() < faults.corruptChunks();
+    }
+  }
+
+  // A frame that does not decode is passed on as it is: the agent refuses it on its own.
+  private static byte[] corrupted(byte[] frame) {
+    try {
+      ChunkMessage c = ChunkMessage.decode(frame, frame.length);
+      byte[] data = c.data().clone();
+      if (data.length == 0) {
+        return frame;
+      }
+      data[data.length / 2] ^= 0x5a;
+      return new ChunkMessage(c.digest(), c.index(), data).encode();
+    } catch (MessageException e) {
+      return frame;
+    }
+  }
+
+  @Override
+  public boolean isConnected() {
+    return !dead && real.isConnected();
+  }
+
+  @Override
+  public CompletableFuture<Void> publish(String topic, byte[] payload, boolean retained) {
+    if (dead) {
+      return CompletableFuture.failedFuture(new IllegalStateException("the simulated device was killed"));
+    }
+    return real.publish(topic, payload, retained);
+  }
+
+  @Override
+  public void close() {
+    real.close();
+  }
+
+  @Override
+  public String toString() {
+    return "faulty " + real;
+  }
+}

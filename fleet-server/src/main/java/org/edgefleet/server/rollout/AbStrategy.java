@@ -1,0 +1,60 @@
+package org.edgefleet.server.rollout;
+
+import java.util.List;
+import java.util.Locale;
+import org.edgefleet.server.experiment.AbComparison;
+
+/**
+ * A/B: every target sends its share of requests to the new version (arm B) beside the active one
+ * (arm A). The arms are judged once both reached the sample size declared in the plan, never
+ * before; then the rollout waits for an operator: promote makes the new version active on the
+ * whole cohort (gated as a canary's last stage), abort keeps arm A. The verdict and both arms'
+ * means with their 95 % intervals are in the history and on GET /api/v1/rollouts/{id}.
+ */
+final class AbStrategy implements RolloutStrategy {
+
+  private final StrategySpec spec;
+  private final CanaryStrategy afterPromotion;
+
+  AbStrategy(StrategySpec spec) {
+    this.spec = spec;
+    this.afterPromotion = new CanaryStrategy(spec);
+  }
+
+  @Override
+  public List<StageSpec> stages() {
+    return spec.stages();
+  }
+
+  @Override
+  public boolean readsGates() {
+    return true;
+  }
+
+  @Override
+  public Verdict decide(StageState s) {
+    if (s.stage() > 0) {
+      return afterPromotion.decide(s);
+    }
+    var failed = StagedVersion.tooManyFailed(s, spec.gates(), "A/B");
+    if (failed.isPresent()) {
+      return failed.get();
+    }
+    AbComparison ab = s.roles() == null ? null : s.roles().ab();
+    long planned = spec.ab().plannedPerArm();
+    if (ab == null || ab.decision() == AbComparison.Decision.COLLECTING) {
+      return Verdict.waiting("A/B collecting outcomes: " + (ab == null ? "fewer than 2 per arm" : ab.a().count() + " in arm A, "
+          + ab.b().count() + " in arm B") + " of the " + planned + " per arm planned");
+    }
+    String arms = String.format(Locale.ROOT, "arm A mean %.4f [%.4f, %.4f] (n=%d), arm B mean %.4f [%.4f, %.4f] (n=%d), "
+        + "difference %.4f [%.4f, %.4f]", ab.a().mean(), ab.a().ciLow(), ab.a().ciHigh(), ab.a().count(), ab.b().mean(),
+        ab.b().ciLow(), ab.b().ciHigh(), ab.b().count(), ab.difference(), ab.differenceLow(), ab.differenceHigh());
+    String verdict = switch (ab.decision()) {
+      case B_BETTER -> "arm B (the new version) is better: promote to make it active everywhere";
+      case A_BETTER -> "arm A (the active version) is better: abort to keep it";
+      case NOT_SIGNIFICANT -> "the difference is not significant at 95 %: promote or abort as you see fit";
+      case COLLECTING -> throw new IllegalStateException("handled above");
+    };
+    return new Verdict(Verdict.Kind.AWAIT_APPROVAL, "A/B reached " + planned + " outcomes per arm: " + verdict + "; " + arms);
+  }
+}
