@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A loopback TCP proxy between MQTT clients and a broker that relays whole MQTT packets and can
- * break the link at a chosen step of a session ({@link #arm(Drop)}), stall every connection
+ * break the link at a chosen step of a session ({@link #arm(Drop)}), lose single packets and keep
+ * the link ({@link #lose}), stall every connection
  * without closing it ({@link #blackhole()}, {@link #resume()}), or take the network away
  * ({@link #cut()}, {@link #open()}). Tests point clients at {@link #url()}.
  *
@@ -35,6 +36,8 @@ public final class MqttFaultProxy implements AutoCloseable {
   private final Map<PacketType, AtomicLong> toBroker = new ConcurrentHashMap<>();
   private final AtomicInteger accepted = new AtomicInteger();
   private final AtomicInteger dropsFired = new AtomicInteger();
+  private final Map<Direction, Map<PacketType, AtomicInteger>> toLose = new ConcurrentHashMap<>();
+  private final AtomicLong lost = new AtomicLong();
   private final Object stall = new Object();
   private volatile boolean stalled;
   private volatile boolean open = true;
@@ -68,6 +71,22 @@ public final class MqttFaultProxy implements AutoCloseable {
   /** How many armed drops have fired. */
   public int dropsFired() {
     return dropsFired.get();
+  }
+
+  /**
+   * Discards the next {@code count} packets of {@code type} travelling in {@code direction} and
+   * keeps the connection up, as a broker that drops a message under load without answering does.
+   */
+  public void lose(Direction direction, PacketType type, int count) {
+    if (count < 0) {
+      throw new IllegalArgumentException("count must be >= 0, was " + count);
+    }
+    toLose.computeIfAbsent(direction, d -> new ConcurrentHashMap<>()).computeIfAbsent(type, t -> new AtomicInteger()).addAndGet(count);
+  }
+
+  /** How many packets {@link #lose} discarded so far. */
+  public long lost() {
+    return lost.get();
   }
 
   /** Connections accepted so far (each client connect attempt that reached the proxy). */
@@ -162,6 +181,15 @@ public final class MqttFaultProxy implements AutoCloseable {
     return false;
   }
 
+  private boolean shouldLose(Direction direction, PacketType type) {
+    AtomicInteger left = toLose.getOrDefault(direction, Map.of()).get(type);
+    if (left == null || left.getAndUpdate(n -> Math.max(0, n - 1)) == 0) {
+      return false;
+    }
+    lost.incrementAndGet();
+    return true;
+  }
+
   private void awaitNotStalled() throws InterruptedException {
     synchronized (stall) {
       while (stalled && !closed) {
@@ -216,6 +244,9 @@ public final class MqttFaultProxy implements AutoCloseable {
           PacketType type = PacketType.of(packet[0]);
           if (closed || shouldDrop(direction, type)) {
             break;
+          }
+          if (shouldLose(direction, type)) {
+            continue;
           }
           out.write(packet);
           out.flush();

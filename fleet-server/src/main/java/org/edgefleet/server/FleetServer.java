@@ -170,7 +170,8 @@ public final class FleetServer implements AutoCloseable {
       }
       broker = EmbeddedBroker.start(new EmbeddedBroker.Options(config.get(Settings.MQTT_HOST), config.get(Settings.MQTT_PORT),
           config.get(Settings.BROKER_PERSISTENCE) ? dataDir.resolve("broker") : null, config.maxPacketSize(), topics,
-          config.get(Settings.MQTT_CLIENT_ID), keys.brokerPassword(), brokerTls, identity::revoked));
+          config.get(Settings.MQTT_CLIENT_ID), keys.brokerPassword(), brokerTls, identity::revoked,
+          config.get(Settings.BROKER_SESSION_QUEUE)));
       toClose.push(broker);
       EmbeddedBroker b = broker;
       identity.onRevoked(b::disconnect);
@@ -190,6 +191,8 @@ public final class FleetServer implements AutoCloseable {
       throw new IOException("cannot use MQTT broker " + mqttUrl() + ": " + e.getMessage(), e);
     }
     toClose.push(link);
+    metrics.gauge("fleet.mqtt.publish.acks.lost", "Server publishes the broker did not acknowledge within publish-ack-timeout",
+        link::acksLost);
 
     SamplingPolicies samplingPolicies = new SamplingPolicies();
     RegistryService registry = new RegistryService(db, SqlModelStore::new, BlobStore.open(dataDir), trust,
@@ -315,12 +318,13 @@ public final class FleetServer implements AutoCloseable {
       // session would keep nothing, and its re-sends (DUP) after a reconnect crash Moquette 0.17.
       return new MqttLink.Options(broker.url(), config.get(Settings.MQTT_CLIENT_ID), EmbeddedBroker.serverUsername(),
           keys.brokerPassword(), subs, maxInflight, config.get(Settings.RECONNECT_MAX_DELAY), false,
-          brokerTls == null ? null : brokerTls.clientSockets());
+          config.get(Settings.PUBLISH_ACK_TIMEOUT), brokerTls == null ? null : brokerTls.clientSockets());
     }
     // In a shared group, a clean session: a broker keeps the share of a stopped instance's persistent
     // session for it (Mosquitto queues it), and the others would never see those messages.
     return new MqttLink.Options(config.brokerUrl(), config.get(Settings.MQTT_CLIENT_ID), config.get(Settings.BROKER_USERNAME),
-        config.get(Settings.BROKER_PASSWORD), subs, maxInflight, config.get(Settings.RECONNECT_MAX_DELAY), group == null);
+        config.get(Settings.BROKER_PASSWORD), subs, maxInflight, config.get(Settings.RECONNECT_MAX_DELAY), group == null,
+        config.get(Settings.PUBLISH_ACK_TIMEOUT), null);
   }
 
   private void connect() throws IOException {

@@ -3,6 +3,7 @@ package org.edgefleet.server;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,8 +17,11 @@ public final class ThreadPools {
     return Executors.newFixedThreadPool(threads, named(name));
   }
 
+  /** One thread; a cancelled task leaves the queue at once (deadlines are mostly cancelled). */
   public static ScheduledExecutorService scheduled(String name) {
-    return Executors.newSingleThreadScheduledExecutor(named(name));
+    ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, named(name));
+    e.setRemoveOnCancelPolicy(true);
+    return e;
   }
 
   private static ThreadFactory named(String name) {

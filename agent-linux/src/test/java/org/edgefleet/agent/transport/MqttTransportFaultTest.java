@@ -6,13 +6,18 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.edgefleet.agent.testkit.TestBroker;
+import org.edgefleet.fault.Direction;
 import org.edgefleet.fault.Drop;
 import org.edgefleet.fault.MqttFaultProxy;
 import org.edgefleet.fault.PacketType;
@@ -162,6 +167,34 @@ class MqttTransportFaultTest {
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(Thread.getAllStackTraces().entrySet())
         .filteredOn(e -> e.getKey().isAlive() && e.getKey().getName().contains(clientId))
         .map(e -> e.getKey().getName() + " " + java.util.Arrays.toString(e.getValue())).isEmpty());
+  }
+
+  /**
+   * A broker that drops publishes without a PUBACK (Moquette 0.17 with a full session queue): each
+   * such publish fails after the ack deadline instead of waiting forever, and once a quarter of the
+   * in-flight window is held by them the transport connects afresh and publishes again.
+   */
+  @Test
+  void publishesWhoseAcknowledgementsAreLostFailAndTheConnectionIsRenewed() {
+    try (MqttTransport t = transport("c-noack", Duration.ofSeconds(5))) {
+      t.start(events);
+      await().atMost(WAIT).until(t::isConnected);
+      int quarter = 20 / 4;
+      proxy.lose(Direction.TO_CLIENT, PacketType.PUBACK, quarter);
+      List<CompletableFuture<Void>> lost = new ArrayList<>();
+      for (int i = 0; i < quarter; i++) {
+        lost.add(t.publish("t/c-noack/out", new byte[] {(byte) i}, false));
+      }
+      for (CompletableFuture<Void> f : lost) {
+        assertThat(f).failsWithin(WAIT).withThrowableOfType(ExecutionException.class).withCauseInstanceOf(TimeoutException.class);
+      }
+      await().atMost(WAIT).until(() -> proxy.connectionsAccepted() == 2 && t.state() == MqttTransport.State.CONNECTED);
+      assertThat(events.lost.get()).isEqualTo(1);
+      for (int i = 0; i < 40; i++) {
+        assertThat(t.publish("t/c-noack/out", new byte[] {(byte) i}, false)).succeedsWithin(WAIT);
+      }
+      assertThat(proxy.lost()).isEqualTo(quarter);
+    }
   }
 
   static final class Recorder implements TransportListener {

@@ -2,10 +2,12 @@ package org.edgefleet.agent.transport;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
@@ -19,6 +21,7 @@ import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.ScheduledExecutorPingSender;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.eclipse.paho.client.mqttv3.persist.MqttDefaultFilePersistence;
+import org.edgefleet.protocol.retry.AckWatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +38,7 @@ final class PahoConnection {
   // Paho's receiver, sender, callback and connect threads, and one for a graceful disconnect.
   private static final int PAHO_THREADS = 5;
   private static final AtomicInteger SERIAL = new AtomicInteger();
+  private static final Duration MIN_ACK_DEADLINE = Duration.ofSeconds(10);
 
   /** What the connection reports; called on Paho's threads. */
   interface Events {
@@ -53,6 +57,7 @@ final class PahoConnection {
   private final Events events;
   private final int serial = SERIAL.incrementAndGet();
   private final ConnectGuardSocketFactory sockets = new ConnectGuardSocketFactory();
+  private final AckWatch acks;
   private volatile boolean connectAnswered;
 
   PahoConnection(MqttSettings settings, ScheduledExecutorService pingScheduler, Events events) throws MqttException, IOException {
@@ -71,6 +76,8 @@ final class PahoConnection {
       throw e;
     }
     client.setCallback(new Callback());
+    threads.setRemoveOnCancelPolicy(true); // an answered publish drops its deadline at once
+    this.acks = new AckWatch(ackDeadline(settings), threads);
   }
 
   // A clean session keeps nothing across connections (the outbox re-sends what was not
@@ -124,6 +131,12 @@ final class PahoConnection {
     }
   }
 
+  /**
+   * Publishes at QoS 1; the future fails when the connection ends or no acknowledgement comes
+   * within the ack deadline. A broker that drops publishes without answering holds their in-flight
+   * slots until the connection ends, so with a quarter of the window held so this connection
+   * reports itself failed and the transport connects afresh (the outbox re-sends what was lost).
+   */
   CompletableFuture<Void> publish(String topic, byte[] payload, boolean retained) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     try {
@@ -140,8 +153,23 @@ final class PahoConnection {
       });
     } catch (MqttException | RuntimeException e) {
       done.completeExceptionally(e);
+      return done;
     }
-    return done;
+    CompletableFuture<Void> watched = acks.watch(done, "publish to " + topic);
+    watched.whenComplete((v, e) -> {
+      int held = acks.overdue();
+      if (e instanceof TimeoutException && held >= Math.max(1, settings.maxInflight() / 4)) {
+        events.failed(this, new IOException(held + " publishes unacknowledged for " + ackDeadline(settings).getSeconds()
+            + " s: renewing the connection"));
+      }
+    });
+    return watched;
+  }
+
+  // A live broker answers a PINGREQ within one keep-alive: a publish unanswered for two is lost.
+  static Duration ackDeadline(MqttSettings settings) {
+    Duration twoKeepAlives = settings.keepAlive().multipliedBy(2);
+    return twoKeepAlives.compareTo(MIN_ACK_DEADLINE) < 0 ? MIN_ACK_DEADLINE : twoKeepAlives;
   }
 
   private MqttConnectOptions options() {

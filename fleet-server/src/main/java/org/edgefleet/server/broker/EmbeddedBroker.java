@@ -44,23 +44,32 @@ public final class EmbeddedBroker implements AutoCloseable {
    * @param maxPacketSize largest MQTT packet accepted
    * @param tls null for plain TCP; otherwise the port serves TLS only, client certificates required
    * @param revoked device ids refused on any listener
+   * @param sessionQueueSize commands each of Moquette's session loops may queue; when one is full
+   *     Moquette drops a publish or an acknowledgement without answering
    */
   public record Options(String host, int port, Path persistenceDir, int maxPacketSize, Topics topics, String serverClientId,
-      String serverPassword, BrokerTls tls, Predicate<String> revoked) {
+      String serverPassword, BrokerTls tls, Predicate<String> revoked, int sessionQueueSize) {
     public Options {
       Objects.requireNonNull(host, "host must not be null");
       Objects.requireNonNull(topics, "topics must not be null");
       Objects.requireNonNull(serverClientId, "serverClientId must not be null");
       Objects.requireNonNull(serverPassword, "serverPassword must not be null");
       Objects.requireNonNull(revoked, "revoked must not be null");
+      if (sessionQueueSize < 1) {
+        throw new IllegalArgumentException("sessionQueueSize must be positive, was " + sessionQueueSize);
+      }
     }
 
-    /** Plain TCP, no device revoked. */
+    /** Plain TCP, no device revoked, Moquette's default session queues. */
     public Options(String host, int port, Path persistenceDir, int maxPacketSize, Topics topics, String serverClientId,
         String serverPassword) {
-      this(host, port, persistenceDir, maxPacketSize, topics, serverClientId, serverPassword, null, id -> false);
+      this(host, port, persistenceDir, maxPacketSize, topics, serverClientId, serverPassword, null, id -> false,
+          DEFAULT_SESSION_QUEUE_SIZE);
     }
   }
+
+  /** Moquette 0.17's own default. */
+  public static final int DEFAULT_SESSION_QUEUE_SIZE = 1024;
 
   static final long MIN_RESTART_INTERVAL_MILLIS = 5_000;
 
@@ -204,6 +213,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     config.setProperty(BrokerConstants.ALLOW_ANONYMOUS_PROPERTY_NAME, "false");
     config.setProperty(BrokerConstants.ALLOW_ZERO_BYTE_CLIENT_ID_PROPERTY_NAME, "false");
     config.setProperty(BrokerConstants.WEB_SOCKET_PORT_PROPERTY_NAME, BrokerConstants.DISABLED_PORT_BIND);
+    config.setProperty(BrokerConstants.SESSION_QUEUE_SIZE, Integer.toString(options.sessionQueueSize()));
     if (options.tls() != null) {
       config.setProperty(BrokerConstants.PORT_PROPERTY_NAME, BrokerConstants.DISABLED_PORT_BIND);
       config.setProperty(BrokerConstants.SSL_PORT_PROPERTY_NAME, Integer.toString(port));

@@ -262,6 +262,8 @@ public final class ServerConfig {
     requirePositive(Settings.RECONCILE_INTERVAL);
     requirePositive(Settings.DESIRED_VALIDITY);
     requirePositive(Settings.RECONNECT_MAX_DELAY);
+    requirePositive(Settings.PUBLISH_ACK_TIMEOUT);
+    requirePositive(Settings.BROKER_SESSION_QUEUE);
     try {
       database();
     } catch (IllegalArgumentException e) {

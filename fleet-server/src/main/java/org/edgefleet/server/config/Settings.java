@@ -7,6 +7,7 @@ import org.edgefleet.protocol.bundle.BundleLimits;
 import org.edgefleet.protocol.config.Setting;
 import org.edgefleet.protocol.mqtt.Topics;
 import org.edgefleet.protocol.transfer.ChunkPlan;
+import org.edgefleet.server.broker.EmbeddedBroker;
 
 /** Every setting of the server, with its default and one line of documentation. */
 public final class Settings {
@@ -79,6 +80,11 @@ public final class Settings {
       "Least time between two re-publications of one device's desired state when it reports an older revision.");
   public static final Setting<Duration> RECONNECT_MAX_DELAY = Setting.of("reconnect-max-delay", Duration.class, Duration.ofSeconds(5),
       "Longest wait between two attempts of the server's MQTT client to reconnect (backoff starts at 100 ms).");
+  public static final Setting<Integer> BROKER_SESSION_QUEUE = Setting.of("broker-session-queue", Integer.class,
+      EmbeddedBroker.DEFAULT_SESSION_QUEUE_SIZE,
+      "Commands each of the embedded broker's session loops may queue; when one is full the broker drops publishes and acknowledgements without answering (the server and agents time out and ask again).");
+  public static final Setting<Duration> PUBLISH_ACK_TIMEOUT = Setting.of("publish-ack-timeout", Duration.class, Duration.ofSeconds(20),
+      "How long the server's MQTT client waits for the broker to acknowledge a publish before it counts it lost (a lost chunk is sent again when the device asks); with a quarter of its in-flight window held by lost publishes it reconnects.");
   public static final Setting<List<String>> ALLOWED_ORIGINS = new Setting<>("allowed-origin", List.class, String.class, List.of(),
       "Browser origin (scheme://host[:port]) besides the server's own that may send changing API requests (POST, PUT, PATCH, DELETE); repeatable.");
   public static final Setting<Integer> MAX_DEVICES = Setting.of("max-devices", Integer.class, 10_000,
@@ -147,7 +153,7 @@ public final class Settings {
       BROKER_USERNAME, BROKER_PASSWORD, MQTT_CLIENT_ID, MQTT_SHARED_GROUP, LEASE_DURATION, BROKER_PERSISTENCE, TOPIC_PREFIX, MAX_PACKET_SIZE, CHUNK_SIZE,
       CHUNKS_IN_FLIGHT, CHUNKS_IN_FLIGHT_PER_DEVICE, CHUNK_QUEUE_PER_DEVICE, CHUNK_REQUESTS_PER_DEVICE, CHUNK_BYTES_PER_DEVICE,
       CHUNK_BYTES_TOTAL, CHUNK_REPEAT_BYTES_PER_DEVICE, CHUNK_REPEAT_WINDOW, MAX_BUNDLE_SIZE, TRUST_KEYS, REVOKED_KEYS,
-      KEY_SET, DESIRED_VALIDITY, RECONCILE_INTERVAL, RECONNECT_MAX_DELAY,
+      KEY_SET, DESIRED_VALIDITY, RECONCILE_INTERVAL, RECONNECT_MAX_DELAY, PUBLISH_ACK_TIMEOUT, BROKER_SESSION_QUEUE,
       ALLOWED_ORIGINS, MAX_DEVICES, MAX_LABELS, MAX_LABEL_KEY_LENGTH, MAX_LABEL_VALUE_LENGTH, MAX_REPORTED_SIZE,
       DEVICE_OFFLINE_AFTER, MAX_VERSION_STEP, ROLLOUT_EVALUATE_INTERVAL, MAX_EVENT_STREAMS, DRIFT_WINDOW, DRIFT_CHECK_INTERVAL,
       TELEMETRY_RAW_RETENTION, TELEMETRY_MINUTE_RETENTION, TELEMETRY_HOUR_RETENTION, DRIFT_RETENTION, DOWNSAMPLE_INTERVAL,

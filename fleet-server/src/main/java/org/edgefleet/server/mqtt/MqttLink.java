@@ -8,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
@@ -18,6 +19,7 @@ import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.edgefleet.protocol.retry.AckWatch;
 import org.edgefleet.server.ThreadPools;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,17 +40,13 @@ public final class MqttLink implements Publisher, AutoCloseable {
    *
    * @param persistentSession whether the broker keeps the server's session (subscriptions and
    *     queued QoS 1 messages) while it is away
+   * @param ackTimeout how long a publish may wait for the broker's acknowledgement before it fails
+   *     as lost (see {@link AckWatch})
    * @param socketFactory the sockets to connect with (TLS with the server's certificate for the
    *     embedded broker's TLS listener), or null for Paho's default
    */
   public record Options(String url, String clientId, String username, String password, List<String> subscriptions,
-      int maxInflight, Duration maxReconnectDelay, boolean persistentSession, SocketFactory socketFactory) {
-
-    public Options(String url, String clientId, String username, String password, List<String> subscriptions,
-        int maxInflight, Duration maxReconnectDelay, boolean persistentSession) {
-      this(url, clientId, username, password, subscriptions, maxInflight, maxReconnectDelay, persistentSession, null);
-    }
-  }
+      int maxInflight, Duration maxReconnectDelay, boolean persistentSession, Duration ackTimeout, SocketFactory socketFactory) {}
 
   private final Options options;
   private final MqttAsyncClient client;
@@ -56,6 +54,7 @@ public final class MqttLink implements Publisher, AutoCloseable {
   private final ScheduledExecutorService scheduler = ThreadPools.scheduled("fleet-mqtt-reconnect");
   private final List<Runnable> connectListeners = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Void> firstConnect = new CompletableFuture<>();
+  private final AckWatch acks;
   private long delayMillis = FIRST_DELAY_MILLIS;
   private volatile boolean closed;
 
@@ -67,6 +66,7 @@ public final class MqttLink implements Publisher, AutoCloseable {
     this.options = options;
     this.inbound = inbound;
     this.client = new MqttAsyncClient(options.url(), options.clientId(), new MemoryPersistence());
+    this.acks = new AckWatch(options.ackTimeout(), scheduler);
     client.setCallback(new Callback());
   }
 
@@ -85,25 +85,60 @@ public final class MqttLink implements Publisher, AutoCloseable {
     return client.isConnected();
   }
 
+  /**
+   * Publishes; the future fails when the broker refuses, the connection ends, or no acknowledgement
+   * comes within the ack timeout. A broker that drops publishes without answering holds their
+   * in-flight slots until the connection ends, so when a quarter of the window is held so the link
+   * reconnects (with a clean session the lost publishes are gone; a device asks again for a chunk).
+   */
   @Override
   public CompletableFuture<Void> publish(String topic, byte[] payload, int qos, boolean retained) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
+    CompletableFuture<Void> acked = new CompletableFuture<>();
     try {
       client.publish(topic, payload, qos, retained, null, new IMqttActionListener() {
         @Override
         public void onSuccess(IMqttToken token) {
-          done.complete(null);
+          acked.complete(null);
         }
 
         @Override
         public void onFailure(IMqttToken token, Throwable e) {
-          done.completeExceptionally(e);
+          acked.completeExceptionally(e);
         }
       });
     } catch (MqttException | RuntimeException e) {
-      done.completeExceptionally(e);
+      acked.completeExceptionally(e);
+      return acked;
     }
-    return done;
+    if (qos == 0) {
+      return acked; // Paho completes it once written: nothing to wait for
+    }
+    CompletableFuture<Void> watched = acks.watch(acked, "publish to " + topic);
+    watched.whenComplete((v, e) -> {
+      if (e instanceof TimeoutException) {
+        renewIfAcksLost();
+      }
+    });
+    return watched;
+  }
+
+  /** Publishes that missed the ack timeout since start. */
+  public long acksLost() {
+    return acks.late();
+  }
+
+  private void renewIfAcksLost() {
+    int held = acks.overdue();
+    if (held < Math.max(1, options.maxInflight() / 4) || closed) {
+      return;
+    }
+    LOG.warn("event=mqtt_acks_lost url={} held_slots={} max_inflight={} action=reconnect", options.url(), held, options.maxInflight());
+    scheduler.execute(() -> {
+      // Another timeout may have renewed it already: only a link still holding the slots reconnects.
+      if (acks.overdue() >= Math.max(1, options.maxInflight() / 4) && client.isConnected()) {
+        disconnectAndRetry("acknowledgements lost");
+      }
+    });
   }
 
   private MqttConnectOptions connectOptions() {
@@ -158,7 +193,7 @@ public final class MqttLink implements Publisher, AutoCloseable {
             if (granted == 0x80) {
               LOG.error("event=mqtt_subscribe_refused url={} filters={} fix=\"allow the server's user to read {}\"",
                   options.url(), subs, subs);
-              disconnectAndRetry();
+              disconnectAndRetry("subscription refused");
               return;
             }
           }
@@ -168,11 +203,11 @@ public final class MqttLink implements Publisher, AutoCloseable {
         @Override
         public void onFailure(IMqttToken token, Throwable e) {
           LOG.warn("event=mqtt_subscribe_failed reason=\"{}\"", e.getMessage());
-          disconnectAndRetry();
+          disconnectAndRetry("subscription failed");
         }
       });
     } catch (MqttException e) {
-      disconnectAndRetry();
+      disconnectAndRetry("subscription failed");
     }
   }
 
@@ -191,13 +226,13 @@ public final class MqttLink implements Publisher, AutoCloseable {
     }
   }
 
-  private void disconnectAndRetry() {
+  private void disconnectAndRetry(String why) {
     try {
       client.disconnectForcibly(0, 1000, false);
     } catch (MqttException ignored) {
       // Already down: the retry below reconnects either way.
     }
-    retryLater("subscription failed");
+    retryLater(why);
   }
 
   private void retryLater(String why) {

@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.edgefleet.protocol.message.BundleRef;
@@ -22,6 +23,8 @@ import org.edgefleet.protocol.trust.KeyRole;
 import org.edgefleet.protocol.trust.SigningKey;
 import org.edgefleet.protocol.trust.TrustStore;
 import org.edgefleet.server.FleetServer;
+import org.edgefleet.server.config.ServerConfig;
+import org.edgefleet.server.config.Settings;
 import org.edgefleet.server.support.Api;
 import org.edgefleet.server.support.FakeDevice;
 import org.edgefleet.server.support.TestBundles;
@@ -53,9 +56,16 @@ class ChunkFloodTest {
 
   @BeforeEach
   void start() throws Exception {
+    start(b -> b);
+  }
+
+  private void start(UnaryOperator<ServerConfig.Builder> tweak) throws Exception {
+    if (server != null) {
+      server.close();
+    }
     Path trusted = TestServers.trustedKey(dir, packager);
-    server = FleetServer.start(TestServers.config(dir.resolve("data")).trustedPackagerKeys(List.of(trusted)).chunkSize(CHUNK)
-        .chunkRates(200, 1 << 20, 16 << 20).chunkRepeatBudget(REPEAT_BUDGET, REPEAT_WINDOW).build());
+    server = FleetServer.start(tweak.apply(TestServers.config(dir.resolve("data")).trustedPackagerKeys(List.of(trusted))
+        .chunkSize(CHUNK).chunkRates(200, 1 << 20, 16 << 20).chunkRepeatBudget(REPEAT_BUDGET, REPEAT_WINDOW)).build());
     api = new Api(server.httpUrl());
   }
 
@@ -64,27 +74,32 @@ class ChunkFloodTest {
     server.close();
   }
 
-  @Test
-  void aFloodingDeviceIsServedWithinItsBudgetWhileOthersFinish() throws Exception {
-    Path bundle = TestBundles.write(dir.resolve("b"), packager, "flood", 1, 200_000);
-    byte[] expected = Files.readAllBytes(bundle);
-    List<FakeDevice> devices = new ArrayList<>();
-    ExecutorService fetchers = Executors.newFixedThreadPool(4);
-    try {
+  /** Four devices of one rollout: the first floods, the others fetch the bundle meanwhile. */
+  private final class Flood implements AutoCloseable {
+    final byte[] expected;
+    final List<FakeDevice> devices = new ArrayList<>();
+    final FakeDevice flooder;
+    final BundleRef ref;
+    private final ExecutorService fetchers = Executors.newFixedThreadPool(4);
+
+    Flood(String model) throws Exception {
+      Path bundle = TestBundles.write(dir.resolve("b"), packager, model, 1, 200_000);
+      expected = Files.readAllBytes(bundle);
       for (int i = 0; i < 4; i++) {
         FakeDevice d = new FakeDevice(server.mqttUrl(), "dev-" + i, server.topics());
         d.report(Map.of("hw", "rpi4"), 0, List.of());
         devices.add(d);
       }
-      FakeDevice flooder = devices.get(0);
+      flooder = devices.get(0);
       await().atMost(LONG).until(() -> api.get("/api/v1/devices").json().get("devices").size() == 4);
       assertThat(api.upload(bundle).status()).isEqualTo(201);
-      assertThat(api.postJson("/api/v1/rollouts", "{\"model\":\"flood\",\"version\":1}").status()).isEqualTo(201);
-      BundleRef ref = flooder.awaitDesired(TrustStore.of(server.serverKey()), 1, LONG).models().get(0).bundle();
+      assertThat(api.postJson("/api/v1/rollouts", "{\"model\":\"" + model + "\",\"version\":1}").status()).isEqualTo(201);
+      ref = flooder.awaitDesired(TrustStore.of(server.serverKey()), 1, LONG).models().get(0).bundle();
       assertThat(ref.chunkCount()).isLessThanOrEqualTo(64);
-      Memory before = Memory.now();
-      long start = System.nanoTime();
+    }
 
+    /** Floods while the others fetch; returns the flood requests Paho took, once every other device has the bundle. */
+    int floodWhileOthersFetch() throws Exception {
       List<Future<byte[]>> fetched = new ArrayList<>();
       for (FakeDevice d : devices.subList(1, devices.size())) {
         fetched.add(fetchers.submit(() -> d.fetch(ref, 8, LONG)));
@@ -97,6 +112,24 @@ class ChunkFloodTest {
       for (Future<byte[]> f : fetched) {
         assertThat(fetchedOrDiagnosed(f)).isEqualTo(expected);
       }
+      return sent;
+    }
+
+    @Override
+    public void close() {
+      fetchers.shutdownNow();
+      devices.forEach(FakeDevice::close);
+    }
+  }
+
+  @Test
+  void aFloodingDeviceIsServedWithinItsBudgetWhileOthersFinish() throws Exception {
+    try (Flood flood = new Flood("flood")) {
+      FakeDevice flooder = flood.flooder;
+      BundleRef ref = flood.ref;
+      Memory before = Memory.now();
+      long start = System.nanoTime();
+      int sent = flood.floodWhileOthersFetch();
       await().atMost(LONG).until(() -> server.transfer().inFlight() == 0 && server.transfer().queued() == 0);
       String metrics = api.get("/metrics").body();
       double refusedRate = TestServers.metric(metrics, "fleet_transfer_chunks_refused_total", "request_rate");
@@ -113,16 +146,32 @@ class ChunkFloodTest {
       // Per repeat window the flooder gets at most the chunks not sent to it in the window before, plus its repeat budget.
       long allowance = windows * (ref.chunkCount() + REPEAT_BUDGET / CHUNK);
       assertThat((long) flooder.chunkFrames()).isLessThanOrEqualTo(allowance);
-      assertThat(flooder.chunkFrames()).isGreaterThanOrEqualTo(ref.chunkCount());
+      // A broker whose queues overflowed under the flood dropped some of its chunks (counted): then it may have fewer.
+      if (TestServers.metric(metrics, "fleet_mqtt_publish_acks_lost", null) == 0) {
+        assertThat(flooder.chunkFrames()).isGreaterThanOrEqualTo(ref.chunkCount());
+      }
       assertThat(refusedRate).isPositive();
       assertThat(refusedRepeat).isPositive();
       double bytesSent = TestServers.metric(metrics, "fleet_transfer_bytes_sent_total", null);
       assertThat(bytesSent).isLessThan(windows * 4.0 * (ref.size() + REPEAT_BUDGET));
       // The flood asks for 20,000 bundles (4 GB): what this JVM holds in direct buffers stays small.
       assertThat(after.direct() - before.direct()).isLessThan(32L << 20);
-    } finally {
-      fetchers.shutdownNow();
-      devices.forEach(FakeDevice::close);
+    }
+  }
+
+  /**
+   * A flood that overflows the embedded broker's session queues makes Moquette drop publishes and
+   * acknowledgements without answering. Before the ack timeout a chunk so lost stayed in flight for
+   * good, and the devices waiting for it never finished (the CI failure "dev-1 got 47 of 50 chunks").
+   */
+  @Test
+  void aFloodThatOverflowsTheBrokersQueuesDelaysButDoesNotStallOtherDevices() throws Exception {
+    start(b -> b.set(Settings.BROKER_SESSION_QUEUE, 16).set(Settings.PUBLISH_ACK_TIMEOUT, Duration.ofSeconds(2)));
+    try (Flood flood = new Flood("overflow")) {
+      flood.floodWhileOthersFetch();
+      await().atMost(LONG).until(() -> server.transfer().inFlight() == 0 && server.transfer().queued() == 0);
+      double lost = TestServers.metric(api.get("/metrics").body(), "fleet_mqtt_publish_acks_lost", null);
+      LOG.info("overflow acks_lost={}", lost);
     }
   }
 
