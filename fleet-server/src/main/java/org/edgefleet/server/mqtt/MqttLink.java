@@ -51,7 +51,7 @@ public final class MqttLink implements Publisher, AutoCloseable {
   private final Options options;
   private final MqttAsyncClient client;
   private final BiConsumer<String, byte[]> inbound;
-  private final ScheduledExecutorService scheduler = ThreadPools.scheduled("fleet-mqtt-reconnect");
+  private final ScheduledExecutorService scheduler = ThreadPools.scheduled("fleet-mqtt-timer");
   private final List<Runnable> connectListeners = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Void> firstConnect = new CompletableFuture<>();
   private final AckWatch acks;

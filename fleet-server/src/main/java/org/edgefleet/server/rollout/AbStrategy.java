@@ -1,6 +1,5 @@
 package org.edgefleet.server.rollout;
 
-import java.util.List;
 import java.util.Locale;
 import org.edgefleet.server.experiment.AbComparison;
 
@@ -11,35 +10,14 @@ import org.edgefleet.server.experiment.AbComparison;
  * whole cohort (gated as a canary's last stage), abort keeps arm A. The verdict and both arms'
  * means with their 95 % intervals are in the history and on GET /api/v1/rollouts/{id}.
  */
-final class AbStrategy implements RolloutStrategy {
-
-  private final StrategySpec spec;
-  private final CanaryStrategy afterPromotion;
+final class AbStrategy extends RoleStageStrategy {
 
   AbStrategy(StrategySpec spec) {
-    this.spec = spec;
-    this.afterPromotion = new CanaryStrategy(spec);
+    super(spec, "A/B");
   }
 
   @Override
-  public List<StageSpec> stages() {
-    return spec.stages();
-  }
-
-  @Override
-  public boolean readsGates() {
-    return true;
-  }
-
-  @Override
-  public Verdict decide(StageState s) {
-    if (s.stage() > 0) {
-      return afterPromotion.decide(s);
-    }
-    var failed = StagedVersion.tooManyFailed(s, spec.gates(), "A/B");
-    if (failed.isPresent()) {
-      return failed.get();
-    }
+  Verdict decideFirstStage(StageState s, String where) {
     AbComparison ab = s.roles() == null ? null : s.roles().ab();
     long planned = spec.ab().plannedPerArm();
     if (ab == null || ab.decision() == AbComparison.Decision.COLLECTING) {

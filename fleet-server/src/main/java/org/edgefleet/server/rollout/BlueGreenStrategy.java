@@ -1,6 +1,5 @@
 package org.edgefleet.server.rollout;
 
-import java.util.List;
 
 /**
  * Blue-green: every target stages the new version as a candidate (downloaded, verified,
@@ -8,36 +7,14 @@ import java.util.List;
  * promotion switches them all to it at once. After the switch the version is gated as a canary's
  * last stage is, and a failing gate aborts, which switches every target back at once.
  */
-final class BlueGreenStrategy implements RolloutStrategy {
-
-  private final StrategySpec spec;
-  private final CanaryStrategy afterSwitch;
+final class BlueGreenStrategy extends RoleStageStrategy {
 
   BlueGreenStrategy(StrategySpec spec) {
-    this.spec = spec;
-    this.afterSwitch = new CanaryStrategy(spec);
+    super(spec, "before the switch");
   }
 
   @Override
-  public List<StageSpec> stages() {
-    return spec.stages();
-  }
-
-  @Override
-  public boolean readsGates() {
-    return true;
-  }
-
-  @Override
-  public Verdict decide(StageState s) {
-    if (s.stage() > 0) {
-      return afterSwitch.decide(s);
-    }
-    String where = "before the switch";
-    var failed = StagedVersion.tooManyFailed(s, spec.gates(), where);
-    if (failed.isPresent()) {
-      return failed.get();
-    }
+  Verdict decideFirstStage(StageState s, String where) {
     double switchAt = spec.blueGreen().switchAtPercent();
     String ready = s.staged() + " of " + s.targets() + " targets staged the candidate";
     if (s.targets() > 0 && s.staged() * 100.0 >= switchAt * s.targets()) {

@@ -1,6 +1,5 @@
 package org.edgefleet.server.rollout;
 
-import java.util.List;
 import org.edgefleet.server.telemetry.ModelMetrics;
 
 /**
@@ -9,36 +8,14 @@ import org.edgefleet.server.telemetry.ModelMetrics;
  * cohort, gated as a canary's last stage) or aborts it; with a {@code promoteWhen} rule the server
  * promotes it itself once the reported agreement meets the rule.
  */
-final class ShadowStrategy implements RolloutStrategy {
-
-  private final StrategySpec spec;
-  private final CanaryStrategy afterPromotion;
+final class ShadowStrategy extends RoleStageStrategy {
 
   ShadowStrategy(StrategySpec spec) {
-    this.spec = spec;
-    this.afterPromotion = new CanaryStrategy(spec);
+    super(spec, "shadow");
   }
 
   @Override
-  public List<StageSpec> stages() {
-    return spec.stages();
-  }
-
-  @Override
-  public boolean readsGates() {
-    return true;
-  }
-
-  @Override
-  public Verdict decide(StageState s) {
-    if (s.stage() > 0) {
-      return afterPromotion.decide(s);
-    }
-    String where = "shadow";
-    var failed = StagedVersion.tooManyFailed(s, spec.gates(), where);
-    if (failed.isPresent()) {
-      return failed.get();
-    }
+  Verdict decideFirstStage(StageState s, String where) {
     var staging = StagedVersion.stillStaging(s, where);
     if (staging.isPresent()) {
       return staging.get();
