@@ -10,6 +10,8 @@ const WINDOWS = [['15m', '15m'], ['1h', '1h'], ['24h', '24h'], ['7d', '7d']];
 const POINTS = 30;
 const FEATURES = 8;
 const REFRESH_MS = 15_000;
+// One colour per feature line: Chart.js picks none itself once any dataset (the thresholds) has its own.
+const PALETTE = ['#2b6cb0', '#dd6b20', '#38a169', '#805ad5', '#d53f8c', '#319795', '#718096', '#975a16'];
 
 export async function render(main, [name, version], query) {
   const v = Number(version);
@@ -86,7 +88,10 @@ function last(points) {
 function draw(chart, canvas, s, thresholds) {
   if (!window.Chart) return null; // the library did not load: the table still shows the numbers
   const labels = s.times.map(t => new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }));
-  const lines = s.features.map(f => ({ label: f.input + '/' + f.feature, data: f.points, spanGaps: false, pointRadius: 2 }));
+  const lines = s.features.map((f, i) => ({
+    label: f.input + '/' + f.feature, data: f.points, spanGaps: false, pointRadius: 3,
+    borderColor: PALETTE[i % PALETTE.length], backgroundColor: PALETTE[i % PALETTE.length],
+  }));
   const across = thresholds.map(t => ({
     label: t.label, data: labels.map(() => t.value), borderDash: [6, 4], borderWidth: 1, pointRadius: 0,
     borderColor: t.value >= s.alertPsi ? '#c53030' : '#b7791f',

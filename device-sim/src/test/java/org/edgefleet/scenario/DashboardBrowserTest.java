@@ -3,6 +3,7 @@ package org.edgefleet.scenario;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -126,6 +127,13 @@ class DashboardBrowserTest {
       // Input drift of v1 per feature over time, with the standard levels and an alert rule's threshold drawn across.
       assertThat(fleet.api.put("/api/v1/alert-rules/drift-v1", Map.of("metric", "drift_psi", "model", SampleBundles.MODEL,
           "version", 1, "threshold", 0.2)).status()).isEqualTo(201);
+      String series = "/api/v1/drift/models/" + SampleBundles.MODEL + "/versions/1/series";
+      // The page draws what the API answers: first the API has a step with a PSI, then the chart must show it.
+      // A step needs 500 values of each feature: on a loaded machine the agents take a while to bin that many.
+      await().atMost(PATIENCE.multipliedBy(2)).untilAsserted(() -> {
+        JsonNode answer = fleet.api.getJson(series);
+        assertThat(answer.get("features").findValues("points")).as(answer.toString()).anyMatch(DashboardBrowserTest::hasNumber);
+      });
       driver.get(fleet.server.httpUrl() + "/ui/#/drift/" + SampleBundles.MODEL + "/versions/1");
       wait.until(d -> ((Number) driver.executeScript("const c = window.Chart && window.Chart.getChart('chart-drift');"
           + " return c ? c.data.datasets.filter(s => !s.borderDash && s.data.some(p => p !== null)).length : 0;")).intValue() > 0);
@@ -228,6 +236,15 @@ class DashboardBrowserTest {
     c2.disconnect();
     c2.close();
     return c;
+  }
+
+  private static boolean hasNumber(JsonNode points) {
+    for (JsonNode p : points) {
+      if (p.isNumber()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String text(WebElement e) {
