@@ -8,6 +8,7 @@ import * as models from './models.js';
 import * as samples from './samples.js';
 import * as rollouts from './rollouts.js';
 import * as charts from './charts.js';
+import * as drift from './drift.js';
 
 // [pattern, page module, nav entry]; the captured groups are the page's arguments.
 const ROUTES = [
@@ -18,6 +19,7 @@ const ROUTES = [
   [/^\/models\/([^/]+)\/versions\/(\d+)$/, models, 'models'],
   [/^\/models\/([^/]+)\/versions\/(\d+)\/samples$/, samples, 'models'],
   [/^\/metrics\/([^/]+)$/, charts, 'models'],
+  [/^\/drift\/([^/]+)\/versions\/(\d+)$/, drift, 'models'],
   [/^\/rollouts$/, rollouts, 'rollouts'],
   [/^\/rollouts\/(\d+)$/, rollouts, 'rollouts'],
 ];

@@ -56,7 +56,8 @@ async function version(main, name, v) {
     el('section', {}, el('h2', {}, 'Outputs'), tensors(d.outputs, 'outputs')),
     el('p', {}, el('a', { href: '#/metrics/' + encodeURIComponent(d.name) }, 'Latency and error charts of ' + d.name), ' · ',
       el('a', { href: `#/models/${encodeURIComponent(d.name)}/versions/${d.version}/samples`, id: 'samples-link' },
-        'Sampled inputs')));
+        'Sampled inputs'), ' · ',
+      el('a', { href: `#/drift/${encodeURIComponent(d.name)}/versions/${d.version}`, id: 'drift-link' }, 'Input drift')));
 }
 
 function tensors(list, id) {

@@ -1,6 +1,7 @@
 // Rollouts: start one (model, version, selector), follow its targets by state live, and act on it.
 // The actions call POST /api/v1/rollouts/{id}/{action} with a reason; a server without the
 // rollout engine answers 404/405, which the page says plainly. Everything about rollouts is here.
+import { abView } from './ab.js';
 import { all, get, send } from './api.js';
 import { badge, el, fact, fill, message, table, throttle, when } from './dom.js';
 import { onLive } from './live.js';
@@ -68,20 +69,26 @@ async function detail(main, id) {
     fill(result, answer(action, await send('POST', `/api/v1/rollouts/${id}/${action}`, { reason: reason.value })));
     refresh();
   };
-  fill(main, el('h1', {}, 'Rollout #' + id), body,
+  const ab = abView();
+  fill(main, el('h1', {}, 'Rollout #' + id), body, ab.node,
     el('section', {}, el('h2', {}, 'Actions'),
       el('div', { class: 'actions' }, reason, ACTIONS.map(a => el('button', { type: 'button', 'data-action': a, onclick: () => act(a) }, a))),
       result));
   const refresh = async () => {
     try {
-      fill(body, ...view(await get('/api/v1/rollouts/' + id)));
+      const r = await get('/api/v1/rollouts/' + id);
+      fill(body, ...view(r));
+      ab.update(r);
     } catch (e) {
       fill(body, message('error', String(e)));
     }
   };
   await refresh();
   const later = throttle(refresh, 300);
-  return onLive((kind, data) => { if (kind !== 'rollout' || data.id === id) later(); });
+  const stop = onLive((kind, data) => { if (kind !== 'rollout' || data.id === id) later(); });
+  // Outcomes arrive with telemetry, which sends no live event: the A/B view also refreshes on a timer.
+  const timer = setInterval(later, 5_000);
+  return () => { stop(); clearInterval(timer); ab.destroy(); };
 }
 
 /** What the server said to an action, in words. */
@@ -101,7 +108,7 @@ function view(r) {
       fact('Status', el('span', { id: 'rollout-status' }, badge(r.status.toLowerCase()))),
       fact('Model', el('a', { href: `#/models/${encodeURIComponent(r.model)}/versions/${r.version}` }, r.model + ' v' + r.version)),
       fact('Selector', r.selector || 'every device'),
-      fact('Strategy', r.strategy + ' · stage ' + r.stage),
+      fact('Strategy', r.strategy.kind + ' · stage ' + r.stage),
       fact('Created', when(r.createdAt)), fact('Updated', when(r.updatedAt))),
     el('section', {}, el('h2', {}, 'Targets by state'), progress(r.counts, true)),
     el('section', {}, el('h2', {}, 'Targets'),

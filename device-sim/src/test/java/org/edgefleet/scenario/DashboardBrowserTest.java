@@ -3,12 +3,12 @@ package org.edgefleet.scenario;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
@@ -18,6 +18,7 @@ import org.edgefleet.protocol.message.ReportedState;
 import org.edgefleet.protocol.mqtt.TopicKind;
 import org.edgefleet.protocol.runtime.Platform;
 import org.edgefleet.sim.DeviceProfile;
+import org.edgefleet.sim.Outcomes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -29,7 +30,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * An operator at the dashboard, in a real browser, against a real server with simulated devices:
  * sees the fleet, starts a rollout from the page and watches it finish through live updates,
- * then pauses and aborts a second one and reads the server's answer. Markup that devices and
+ * then pauses and aborts a second one and reads the server's answer; reads the input drift chart
+ * and an A/B test's arms and verdict. Markup that devices and
  * manifests carry shows as text and never runs. Screenshots (laptop and phone) land in
  * target/dashboard-screenshots; docs/images holds copies of them.
  */
@@ -41,6 +43,7 @@ class DashboardBrowserTest {
       + "<img src=x onerror=\"window.__xss = 2\">";
   private static final String ERROR_MARKUP = "disk <img src=x onerror=\"window.__xss = 3\"><script>window.__xss = 4</script>";
   private static final Duration PATIENCE = FleetFixture.PATIENCE;
+  private static final long AB_PLANNED = 100;
 
   @TempDir Path dir;
 
@@ -52,8 +55,9 @@ class DashboardBrowserTest {
       fleet.upload(fleet.bundles.bundle(2));
       String v1 = "/models/" + SampleBundles.MODEL + "/versions/1";
       assertThat(fleet.api.put("/api/v1" + v1 + "/sampling", Map.of("rate", 0.2, "dailyBytes", 20_000)).status()).isEqualTo(200);
+      // Outcomes for the A/B test at the end: arm B (v3) has a mean higher by half a standard deviation.
       fleet.simulate(SIMULATED, List.of(new DeviceProfile("rpi4", Map.of("hw", "rpi4", "region", "eu"), 20, 0)),
-          UnaryOperator.identity());
+          b -> b.outcomes(new Outcomes(Map.of(1, 1.0, 2, 1.0, 3, 1.5), 1.0)));
       MqttClient probe = probeDevice(fleet);
       fleet.awaitDevicesKnown(SIMULATED + 1);
       // Labels are the one device text a selector reads: the server refuses markup in them outright.
@@ -120,6 +124,24 @@ class DashboardBrowserTest {
       wait.until(d -> Boolean.TRUE.equals(driver.executeScript("return !!window.Chart && !!window.Chart.getChart('chart-latency');")));
       browser.screenshot("metrics-laptop");
 
+      // Input drift of v1 per feature over time, with the standard levels and an alert rule's threshold drawn across.
+      assertThat(fleet.api.put("/api/v1/alert-rules/drift-v1", Map.of("metric", "drift_psi", "model", SampleBundles.MODEL,
+          "version", 1, "threshold", 0.2)).status()).isEqualTo(201);
+      String series = "/api/v1/drift/models/" + SampleBundles.MODEL + "/versions/1/series";
+      // The page draws what the API answers: first the API has a step with a PSI, then the chart must show it.
+      // A step needs 500 values of each feature: on a loaded machine the agents take a while to bin that many.
+      await().atMost(PATIENCE.multipliedBy(2)).untilAsserted(() -> {
+        JsonNode answer = fleet.api.getJson(series);
+        assertThat(answer.get("features").findValues("points")).as(answer.toString()).anyMatch(DashboardBrowserTest::hasNumber);
+      });
+      driver.get(fleet.server.httpUrl() + "/ui/#/drift/" + SampleBundles.MODEL + "/versions/1");
+      wait.until(d -> ((Number) driver.executeScript("const c = window.Chart && window.Chart.getChart('chart-drift');"
+          + " return c ? c.data.datasets.filter(s => !s.borderDash && s.data.some(p => p !== null)).length : 0;")).intValue() > 0);
+      assertThat(driver.findElement(By.id("drift-thresholds")).getText()).contains("warn 0.1", "alert 0.25",
+          "alert rule drift-v1: above 0.2");
+      assertThat(driver.findElements(By.cssSelector("#drift-table tbody tr"))).hasSizeBetween(1, 8);
+      browser.screenshot("drift-laptop");
+
       // The sampled inputs of v1, with each tensor's shape and first values, and the export links.
       driver.get(fleet.server.httpUrl() + "/ui/#" + v1 + "/samples");
       wait.until(d -> {
@@ -132,9 +154,27 @@ class DashboardBrowserTest {
           .anyMatch(h -> h.endsWith("/api/v1" + v1 + "/samples/export?format=npz"));
       browser.screenshot("samples-laptop");
 
+      // An A/B test of v3 against v1 on the rpi4 devices: counts against the plan while collecting, then the verdict.
+      fleet.upload(fleet.bundles.bundle(3));
+      long ab = Canary.start(fleet, 3, "hw=rpi4", null, Map.of("kind", "ab", "ab", Map.of("share", 0.5, "plannedPerArm", AB_PLANNED)));
+      driver.get(fleet.server.httpUrl() + "/ui/#/rollouts/" + ab);
+      wait.until(d -> text(d.findElement(By.id("ab-count-b"))).endsWith(" of " + AB_PLANNED + " planned"));
+      Canary.awaitStatus(fleet, ab, "AWAITING_APPROVAL", PATIENCE.multipliedBy(2));
+      String decision = Canary.rollout(fleet, ab).get("readings").get("ab").get("decision").asText();
+      assertThat(decision).isIn("B_BETTER", "A_BETTER", "NOT_SIGNIFICANT");
+      wait.until(d -> decision.equals(d.findElement(By.id("ab-verdict")).getAttribute("data-decision")));
+      for (String arm : List.of("ab-count-a", "ab-count-b")) {
+        String count = text(driver.findElement(By.id(arm)));
+        assertThat(Long.parseLong(count.substring(0, count.indexOf(' ')))).as(count).isGreaterThanOrEqualTo(AB_PLANNED);
+      }
+      wait.until(d -> ((Number) driver.executeScript("const c = window.Chart && window.Chart.getChart('chart-ab');"
+          + " return c ? c.data.datasets[1].data.filter(m => m !== null).length : 0;")).intValue() == 2);
+      browser.screenshot("ab-laptop");
+
       // The same pages on a phone: one column, nothing wider than the screen.
       browser.size(BrowserSession.PHONE);
-      for (String page : List.of("", "devices", "rollouts/1", "metrics/" + SampleBundles.MODEL, v1.substring(1) + "/samples")) {
+      for (String page : List.of("", "devices", "rollouts/1", "rollouts/" + ab, "metrics/" + SampleBundles.MODEL,
+          "drift/" + SampleBundles.MODEL + "/versions/1", v1.substring(1) + "/samples")) {
         driver.get(fleet.server.httpUrl() + "/ui/#/" + page);
         wait.until(d -> d.findElement(By.cssSelector("main h1")).isDisplayed());
         Thread.sleep(300); // let the page's data arrive before the picture; no assertion depends on it
@@ -196,6 +236,15 @@ class DashboardBrowserTest {
     c2.disconnect();
     c2.close();
     return c;
+  }
+
+  private static boolean hasNumber(JsonNode points) {
+    for (JsonNode p : points) {
+      if (p.isNumber()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String text(WebElement e) {

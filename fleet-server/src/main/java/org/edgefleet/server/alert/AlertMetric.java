@@ -1,6 +1,7 @@
 package org.edgefleet.server.alert;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -9,15 +10,26 @@ import org.edgefleet.server.FleetException;
 /** What an alert rule watches on one model version within its cohort, over the rule's window. */
 public enum AlertMetric {
   /** p95 of the devices' latency histograms merged (never an average of percentiles), in milliseconds. */
-  LATENCY_P95_MS(Double.MAX_VALUE),
+  LATENCY_P95_MS(0, Double.MAX_VALUE),
   /** Errors per inference, from 0 to 1. */
-  ERROR_RATE(1.0),
+  ERROR_RATE(0, 1.0),
   /** The largest PSI of the version's input features against its reference statistics. */
-  DRIFT_PSI(1000.0);
+  DRIFT_PSI(0, 1000.0),
+  /**
+   * The highest load average (1.0 = one core busy) any device of the cohort that reported the version
+   * sent in the window: the maximum, because the minute and hour buckets keep it exactly (a percentile
+   * over devices could not be merged from them), and one overloaded device is what an operator must see.
+   */
+  CPU_LOAD(0, 1024),
+  /** The highest board temperature in degrees Celsius any device of the cohort that reported the version sent in the window. */
+  TEMPERATURE_C(-273.15, 1000);
 
+  private final double minThreshold;
   private final double maxThreshold;
 
-  AlertMetric(double maxThreshold) {
+  // The bounds are those of the measure itself (for resources, what telemetry validation accepts).
+  AlertMetric(double minThreshold, double maxThreshold) {
+    this.minThreshold = minThreshold;
     this.maxThreshold = maxThreshold;
   }
 
@@ -39,10 +51,14 @@ public enum AlertMetric {
 
   /** Refuses a threshold the metric cannot cross. */
   void checkThreshold(double threshold) {
-    if (!Double.isFinite(threshold) || threshold < 0 || threshold > maxThreshold) {
-      throw FleetException.invalid("bad_threshold", "threshold of " + wireName() + " must be a number from 0 to "
-          + (maxThreshold == Double.MAX_VALUE ? "any finite value" : maxThreshold) + ", was " + threshold);
+    if (!Double.isFinite(threshold) || threshold < minThreshold || threshold > maxThreshold) {
+      throw FleetException.invalid("bad_threshold", "threshold of " + wireName() + " must be a number from " + plain(minThreshold) + " to "
+          + (maxThreshold == Double.MAX_VALUE ? "any finite value" : plain(maxThreshold)) + ", was " + threshold);
     }
+  }
+
+  private static String plain(double bound) {
+    return BigDecimal.valueOf(bound).stripTrailingZeros().toPlainString();
   }
 
   static String abbreviate(String text) {

@@ -24,6 +24,7 @@ import org.edgefleet.server.registry.RegistryService;
 import org.edgefleet.server.store.Database;
 import org.edgefleet.server.store.Page;
 import org.edgefleet.server.store.Transaction;
+import org.edgefleet.server.telemetry.ResourceSummary;
 import org.edgefleet.server.telemetry.TelemetryService;
 import org.edgefleet.server.telemetry.VersionReading;
 import org.slf4j.Logger;
@@ -166,6 +167,12 @@ public final class AlertService {
           return r.p95Ms();
         }
         return r.inferences() == 0 ? null : r.errorRate();
+      });
+      case CPU_LOAD, TEMPERATURE_C -> db.read(tx -> {
+        List<String> ids = devices.all(tx).stream().filter(d -> rule.cohort().matches(d.labels())).map(DeviceRecord::id).toList();
+        ResourceSummary r = telemetry.resourcesOfVersion(tx, rule.model(), version, ids, since);
+        ResourceSummary.Range range = rule.metric() == AlertMetric.CPU_LOAD ? r.cpuLoad() : r.temperatureC();
+        return range == null ? null : range.max();
       });
     };
   }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -87,6 +88,49 @@ public final class DriftService {
   }
 
   /**
+   * PSI per feature in each of {@code points} equal steps of the window ending now, on the selected
+   * devices: one read of the window's histograms, each step computed from its own rows.
+   */
+  public CompletableFuture<DriftSeries> series(String model, int version, Selector selector, Duration window, int points,
+      int maxFeatures) {
+    Instant to = clock.instant();
+    Instant from = to.minus(window);
+    return load(model, version, selector, from, to).thenApplyAsync(l -> {
+      Computed whole = l.compute(from, to);
+      List<List<DriftStore.Row>> steps = new ArrayList<>();
+      for (int i = 0; i < points; i++) {
+        steps.add(new ArrayList<>());
+      }
+      long span = window.toMillis();
+      for (DriftStore.Row r : l.rows()) {
+        long offset = Math.max(0, r.receivedAt().toEpochMilli() - from.toEpochMilli());
+        steps.get((int) Math.min(points - 1, offset * points / span)).add(r);
+      }
+      List<Instant> times = new ArrayList<>();
+      List<List<DriftReport.Feature>> perStep = new ArrayList<>();
+      for (int i = 0; i < points; i++) {
+        Instant start = from.plusMillis(span * i / points);
+        Instant end = from.plusMillis(span * (i + 1) / points);
+        times.add(end);
+        perStep.add(new Loaded(l.manifest(), steps.get(i), l.picked()).compute(start, end).features());
+      }
+      List<DriftSeries.Line> lines = new ArrayList<>();
+      for (int f = 0; f < whole.features().size(); f++) {
+        DriftReport.Feature w = whole.features().get(f);
+        List<Double> values = new ArrayList<>();
+        for (List<DriftReport.Feature> step : perStep) {
+          values.add(step.get(f).psi());
+        }
+        lines.add(new DriftSeries.Line(w.input(), w.feature(), w.psi(), w.level(), values));
+      }
+      // Worst first; features without a PSI over the window last, in manifest order.
+      lines.sort(Comparator.comparing(DriftSeries.Line::psi, Comparator.nullsLast(Comparator.reverseOrder())));
+      return new DriftSeries(model, version, selector.toString(), from, to, Math.max(1, span / points / 1000), times,
+          DriftLevel.WARN_PSI, DriftLevel.ALERT_PSI, lines.size(), List.copyOf(lines.subList(0, Math.min(maxFeatures, lines.size()))));
+    }, work);
+  }
+
+  /**
    * Reports every registered version over the window on every device, one after the other: the
    * gauges and retraining flags stay current without anyone asking. Completes when all are done.
    */
@@ -132,6 +176,10 @@ public final class DriftService {
   }
 
   private CompletableFuture<Computed> compute(String model, int version, Selector selector, Instant from, Instant to) {
+    return load(model, version, selector, from, to).thenApplyAsync(l -> l.compute(from, to), work);
+  }
+
+  private CompletableFuture<Loaded> load(String model, int version, Selector selector, Instant from, Instant to) {
     ModelVersion v = registry.find(model, version).orElse(null);
     if (v == null) {
       return CompletableFuture.failedFuture(FleetException.notFound("version_not_found",
@@ -146,7 +194,7 @@ public final class DriftService {
             .collect(Collectors.toSet());
       }
       return new Loaded(manifest, rows, picked);
-    }).thenApplyAsync(l -> l.compute(from, to), work);
+    });
   }
 
   private record Loaded(Manifest manifest, List<DriftStore.Row> rows, Set<String> picked) {

@@ -92,6 +92,19 @@ public final class TelemetryService {
     return db.read(tx -> stores.apply(tx).resources(devices.apply(tx), since == null ? Instant.EPOCH : since));
   }
 
+  /**
+   * Resource use since the given time of those of {@code devices} that reported the version since
+   * then, read in the caller's transaction: what the resource alert rules read.
+   */
+  public ResourceSummary resourcesOfVersion(Transaction tx, String model, int version, Collection<String> devices, Instant since) {
+    TelemetryStore store = stores.apply(tx);
+    Set<String> reporting = new HashSet<>();
+    for (TelemetryStore.Row r : store.rows(model, version, devices, since)) {
+      reporting.add(r.deviceId());
+    }
+    return store.resources(reporting, since);
+  }
+
   private static ModelMetrics merge(String model, List<TelemetryStore.Row> rows, ServerMetrics metrics) {
     Map<Integer, Acc> byVersion = new TreeMap<>();
     for (TelemetryStore.Row r : rows) {

@@ -49,7 +49,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Alert rules on latency and drift, evaluated by the lease holder on the server's clock, delivered
+ * Alert rules on latency, drift and device resources, evaluated by the lease holder on the server's clock, delivered
  * to a real HTTP receiver on loopback that fails every delivery twice before it accepts it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -170,6 +170,41 @@ class AlertsApiTest {
     await().atMost(LONG).until(() -> accepted(a.get("id").asText() + "-firing") == 1);
   }
 
+  /**
+   * CPU load and temperature of the jetson that runs the version: a rule above each fires from its
+   * stored telemetry and is delivered; a rule above what any device reported stays quiet.
+   */
+  @Test
+  void cpuLoadAndTemperatureAboveThresholdFireFromTheDevicesTelemetry() throws Exception {
+    for (String rule : List.of("hot-jetson:temperature_c:70", "busy-jetson:cpu_load:2.5", "overloaded-jetson:cpu_load:8")) {
+      String[] r = rule.split(":");
+      assertThat(api.putJson("/api/v1/alert-rules/" + r[0], "{\"metric\": \"" + r[1] + "\", \"model\": \"m\", \"version\": 1, "
+          + "\"cohort\": \"hw=jetson\", \"threshold\": " + r[2] + ", \"window\": \"5m\"}").status()).as(rule).isEqualTo(201);
+    }
+    try (FakeDevice jetson = new FakeDevice(server.mqttUrl(), "jetson-1", server.topics())) {
+      Instant now = clock.instant();
+      // No inferences, so the latency test's counts stay as they are; the row still says the jetson runs version 1.
+      TelemetryBatch batch = new TelemetryBatch(MessageCodec.VERSION, jetson.id(), 1, now.minusSeconds(10), now,
+          List.of(new TelemetryBatch.ModelMetrics("m", 1, 0, 0, null)),
+          new TelemetryBatch.ResourceUsage(3.25, 200_000_000L, 50_000_000L, 81.5), Map.of());
+      jetson.publish(TopicKind.TELEMETRY, MessageCodec.encode(batch));
+      await().atMost(LONG).until(() -> alerts("firing", "hot-jetson").size() == 1 && alerts("firing", "busy-jetson").size() == 1);
+    }
+    JsonNode hot = alerts("firing", "hot-jetson").get(0);
+    assertThat(hot.get("metric").asText()).isEqualTo("temperature_c");
+    assertThat(hot.get("value").asDouble()).isEqualTo(81.5);
+    assertThat(hot.get("summary").asText()).contains("temperature_c", "cohort hw=jetson", "above 70.0");
+    JsonNode busy = alerts("firing", "busy-jetson").get(0);
+    assertThat(busy.get("metric").asText()).isEqualTo("cpu_load");
+    assertThat(busy.get("value").asDouble()).isEqualTo(3.25);
+    await().atMost(LONG).until(() -> accepted(hot.get("id").asText() + "-firing") == 1 && accepted(busy.get("id").asText() + "-firing") == 1);
+    assertThat(alerts("firing", "overloaded-jetson")).isEmpty();
+    assertThat(alerts("pending", "overloaded-jetson")).isEmpty();
+    for (String rule : List.of("hot-jetson", "busy-jetson", "overloaded-jetson")) {
+      assertThat(api.delete("/api/v1/alert-rules/" + rule).status()).isEqualTo(204);
+    }
+  }
+
   @Test
   void rulesAreCreatedReadListedReplacedAndDeleted() {
     String body = "{\"metric\": \"error_rate\", \"model\": \"m\", \"threshold\": 0.05, \"for\": \"30s\"}";
@@ -195,7 +230,14 @@ class AlertsApiTest {
     says.put("{\"metric\": \"cpu_temperature\", \"model\": \"m\", \"threshold\": 1}", "metric 'cpu_temperature' is unknown: use one of");
     says.put("{\"model\": \"m\", \"threshold\": 1}", "metric is missing");
     says.put("{\"metric\": \"error_rate\", \"model\": \"m\"}", "needs \"threshold\"");
-    says.put("{\"metric\": \"error_rate\", \"model\": \"m\", \"threshold\": 2}", "threshold of error_rate must be a number from 0 to 1.0");
+    says.put("{\"metric\": \"error_rate\", \"model\": \"m\", \"threshold\": 2}", "threshold of error_rate must be a number from 0 to 1,");
+    says.put("{\"metric\": \"cpu_load\", \"model\": \"m\", \"threshold\": 2000}", "threshold of cpu_load must be a number from 0 to 1024,");
+    says.put("{\"metric\": \"cpu_load\", \"model\": \"m\", \"threshold\": -0.5}", "threshold of cpu_load must be a number from 0");
+    says.put("{\"metric\": \"cpu_load\", \"model\": \"m\", \"threshold\": \"high\"}", "threshold");
+    says.put("{\"metric\": \"temperature_c\", \"model\": \"m\", \"threshold\": -300}",
+        "threshold of temperature_c must be a number from -273.15 to 1000,");
+    says.put("{\"metric\": \"temperature_c\", \"model\": \"m\", \"threshold\": 1e6}", "from -273.15 to 1000");
+    says.put("{\"metric\": \"temperature_c\", \"model\": \"m\"}", "needs \"threshold\"");
     says.put("{\"metric\": \"error_rate\", \"model\": \"m\", \"threshold\": -1}", "from 0");
     says.put("{\"metric\": \"error_rate\", \"model\": \"m\", \"threshold\": \"NaN\"}", "threshold of error_rate must be a number from 0");
     says.put("{\"metric\": \"error_rate\", \"model\": \"m\", \"threshold\": 1e999}", "threshold");

@@ -46,8 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
 class DriftApiTest {
 
   private static final Duration LONG = Duration.ofSeconds(30);
-  private static final List<Long> UNIFORM = List.of(250L, 250L, 250L, 250L);
-  private static final List<Long> SHIFTED = List.of(20L, 30L, 150L, 800L);
+  static final List<Long> UNIFORM = List.of(250L, 250L, 250L, 250L);
+  static final List<Long> SHIFTED = List.of(20L, 30L, 150L, 800L);
 
   private final SigningKey packager = SigningKey.generate(KeyRole.PACKAGER);
   private final MutableClock clock = new MutableClock(Instant.now());
@@ -65,7 +65,7 @@ class DriftApiTest {
     ReportFlood.report(server.mqttUrl(), server.topics(), List.of("rpi-1", "jetson-1"),
         id -> Map.of("hw", id.substring(0, id.indexOf('-'))), id -> List.of());
     await().atMost(LONG).until(() -> api.get("/api/v1/devices/jetson-1").status() == 200);
-    assertThat(api.upload(bundle(dir)).status()).isEqualTo(201);
+    assertThat(api.upload(bundle(dir, packager)).status()).isEqualTo(201);
     rpi = new FakeDevice(server.mqttUrl(), "rpi-1", server.topics());
     jetson = new FakeDevice(server.mqttUrl(), "jetson-1", server.topics());
   }
@@ -171,7 +171,8 @@ class DriftApiTest {
     device.publish(TopicKind.TELEMETRY, MessageCodec.encode(batch));
   }
 
-  private Path bundle(Path dir) throws Exception {
+  /** Model m version 1: one input "features" with features a and b, each binned on four bins with uniform reference counts. */
+  static Path bundle(Path dir, SigningKey packager) throws Exception {
     Path model = dir.resolve("m.onnx");
     Files.write(model, TestBundles.modelBytes("m", 1, 1000));
     List<Double> edges = List.of(0.0, 1.0, 2.0, 3.0, 4.0);
