@@ -94,6 +94,10 @@ class BrokerAclTest {
     assertRefused("dev-1", "dev-2", null);
     assertRefused("fleet-server-2", EmbeddedBroker.serverUsername(), "wrong password");
     assertRefused("fleet-server", EmbeddedBroker.serverUsername(), null);
+    // The id of the server's transfer connection is the server's too: no device may hold it.
+    assertRefused("fleet-server-transfer", "fleet-server-transfer", null);
+    assertRefused("fleet-server-transfer", EmbeddedBroker.serverUsername(), "wrong password");
+    assertThat(server.mqttConnected()).as("both of the server's connections are up").isTrue();
     assertRefused("bad id!", "bad id!", null);
     assertRefused("anon", null, null);
 
