@@ -53,6 +53,7 @@ import org.edgefleet.server.keys.ServerKeySet;
 import org.edgefleet.server.keys.ServerKeys;
 import org.edgefleet.server.metrics.ServerMetrics;
 import org.edgefleet.server.mqtt.MqttLink;
+import org.edgefleet.server.mqtt.ServerClientIds;
 import org.edgefleet.server.registry.BlobStore;
 import org.edgefleet.server.registry.RegistryService;
 import org.edgefleet.server.registry.SqlModelStore;
@@ -93,9 +94,10 @@ public final class FleetServer implements AutoCloseable {
   // Due webhook deliveries are looked for this often; their retries wait the alert Backoff.
   private static final Duration ALERT_DELIVERY_INTERVAL = Duration.ofMillis(500);
   private static final Duration CERTIFICATE_CHECK_INTERVAL = Duration.ofHours(6);
-  private static final int MAX_PENDING_MESSAGES = 10_000;
-  private static final List<TopicKind> SUBSCRIBED = List.of(TopicKind.REPORTED, TopicKind.EVENTS, TopicKind.TELEMETRY,
-      TopicKind.SAMPLES, TopicKind.BUNDLE_REQUEST, TopicKind.STATUS);
+  // The main connection takes what is stored; chunk requests have a connection of their own (see ServerClientIds).
+  private static final List<TopicKind> STORED = List.of(TopicKind.REPORTED, TopicKind.EVENTS, TopicKind.TELEMETRY,
+      TopicKind.SAMPLES, TopicKind.STATUS);
+  private static final List<TopicKind> TRANSFER = List.of(TopicKind.BUNDLE_REQUEST);
 
   private final ServerConfig config;
   private final Topics topics;
@@ -106,6 +108,7 @@ public final class FleetServer implements AutoCloseable {
   private BrokerTls brokerTls;
   private IdentityService identity;
   private MqttLink link;
+  private MqttLink transferLink;
   private DeviceService devices;
   private RolloutService rollouts;
   private DriftService drift;
@@ -185,14 +188,18 @@ public final class FleetServer implements AutoCloseable {
       metrics.gauge("fleet.broker.certificate.expiry.seconds", "Seconds until the broker's TLS certificate expires "
           + "(the server issues a new one at start when a third is left)", () -> certificates.secondsLeft("broker"));
     }
+    String clientId = config.get(Settings.MQTT_CLIENT_ID);
     try {
-      link = new MqttLink(linkOptions(), (topic, payload) -> inbox.accept(topic, payload));
+      link = new MqttLink(linkOptions(clientId, STORED), (topic, payload) -> inbox.accept(topic, payload));
+      toClose.push(link);
+      transferLink = new MqttLink(linkOptions(ServerClientIds.transfer(clientId), TRANSFER),
+          (topic, payload) -> inbox.accept(topic, payload));
+      toClose.push(transferLink);
     } catch (MqttException e) {
       throw new IOException("cannot use MQTT broker " + mqttUrl() + ": " + e.getMessage(), e);
     }
-    toClose.push(link);
     metrics.gauge("fleet.mqtt.publish.acks.lost", "Server publishes the broker did not acknowledge within publish-ack-timeout",
-        link::acksLost);
+        () -> link.acksLost() + transferLink.acksLost());
 
     SamplingPolicies samplingPolicies = new SamplingPolicies();
     RegistryService registry = new RegistryService(db, SqlModelStore::new, BlobStore.open(dataDir), trust,
@@ -207,7 +214,7 @@ public final class FleetServer implements AutoCloseable {
     CohortService cohorts = new CohortService(db, SqlCohortStore::new, config.clock());
     drift = new DriftService(db, SqlDriftStore::new, registry, devices, config.clock(), work, metrics);
     rollouts = new RolloutService(db, SqlRolloutStore::new, devices, registry, desired, cohorts, telemetry, drift, config.clock());
-    transfer = new TransferService(registry, link, topics, new TransferService.Limits(config.get(Settings.CHUNKS_IN_FLIGHT),
+    transfer = new TransferService(registry, transferLink, topics, new TransferService.Limits(config.get(Settings.CHUNKS_IN_FLIGHT),
         config.get(Settings.CHUNKS_IN_FLIGHT_PER_DEVICE), config.get(Settings.CHUNK_QUEUE_PER_DEVICE)), chunkBudget(config),
         transferIo, metrics);
     toClose.push(transfer);
@@ -217,7 +224,7 @@ public final class FleetServer implements AutoCloseable {
     // After the rollout service: its events name rollouts that have already moved.
     LiveEvents events = new LiveEvents(config.get(Settings.MAX_EVENT_STREAMS), desired, metrics);
     devices.addListener(events);
-    inbox = new DeviceInbox(topics, devices, telemetry, transfer, samples, metrics, MAX_PENDING_MESSAGES);
+    inbox = new DeviceInbox(topics, devices, telemetry, transfer, samples, metrics, config.get(Settings.INBOX_MAX_PENDING));
     metrics.gauge("fleet.devices.known", "Devices that have sent a valid message", devices::knownCount);
     metrics.gauge("fleet.devices.online", "Devices connected as far as their status says", devices::onlineCount);
     keySet.ifPresent(ks -> metrics.gauge("fleet.keyset.expiry.seconds",
@@ -273,7 +280,7 @@ public final class FleetServer implements AutoCloseable {
     toClose.push(webhooks);
     leader.every("alert-delivery", ALERT_DELIVERY_INTERVAL, () -> webhooks.deliverDue(leader.lease()::checkHeld));
     HttpApi.Services services = new HttpApi.Services(registry, devices, desired, rollouts, cohorts, telemetry, drift, metrics,
-        keys.publicKeyFile(), link::isConnected, config.get(Settings.MAX_BUNDLE_SIZE), config.get(Settings.ALLOWED_ORIGINS), events,
+        keys.publicKeyFile(), this::mqttConnected, config.get(Settings.MAX_BUNDLE_SIZE), config.get(Settings.ALLOWED_ORIGINS), events,
         alerts, identity, certificates, samples);
     http = await(HttpApi.start(vertx, config.get(Settings.HTTP_HOST), config.get(Settings.HTTP_PORT),
         HttpApi.router(vertx, services)).toCompletionStage().toCompletableFuture(), "listen on HTTP port " + config.get(Settings.HTTP_PORT));
@@ -307,29 +314,30 @@ public final class FleetServer implements AutoCloseable {
     return p;
   }
 
-  private MqttLink.Options linkOptions() {
-    // With a group, the broker hands each device message to one of the group's instances.
+  private MqttLink.Options linkOptions(String clientId, List<TopicKind> kinds) {
+    // With a group, the broker hands each device message to one of the group's instances (a chunk
+    // request too: the instance that takes it answers it on its own transfer connection).
     String group = config.get(Settings.MQTT_SHARED_GROUP);
     String share = group == null ? "" : "$share/" + group + "/";
-    List<String> subs = SUBSCRIBED.stream().map(k -> share + topics.allDevices(k)).toList();
+    List<String> subs = kinds.stream().map(k -> share + topics.allDevices(k)).toList();
     int maxInflight = config.get(Settings.CHUNKS_IN_FLIGHT) + 512;
     if (broker != null) {
       // A clean session: the embedded broker lives and dies with this process, so a persistent
       // session would keep nothing, and its re-sends (DUP) after a reconnect crash Moquette 0.17.
-      return new MqttLink.Options(broker.url(), config.get(Settings.MQTT_CLIENT_ID), EmbeddedBroker.serverUsername(),
+      return new MqttLink.Options(broker.url(), clientId, EmbeddedBroker.serverUsername(),
           keys.brokerPassword(), subs, maxInflight, config.get(Settings.RECONNECT_MAX_DELAY), false,
           config.get(Settings.PUBLISH_ACK_TIMEOUT), brokerTls == null ? null : brokerTls.clientSockets());
     }
     // In a shared group, a clean session: a broker keeps the share of a stopped instance's persistent
     // session for it (Mosquitto queues it), and the others would never see those messages.
-    return new MqttLink.Options(config.brokerUrl(), config.get(Settings.MQTT_CLIENT_ID), config.get(Settings.BROKER_USERNAME),
+    return new MqttLink.Options(config.brokerUrl(), clientId, config.get(Settings.BROKER_USERNAME),
         config.get(Settings.BROKER_PASSWORD), subs, maxInflight, config.get(Settings.RECONNECT_MAX_DELAY), group == null,
         config.get(Settings.PUBLISH_ACK_TIMEOUT), null);
   }
 
   private void connect() throws IOException {
     try {
-      link.start().get(CONNECT_WAIT_SECONDS, TimeUnit.SECONDS);
+      CompletableFuture.allOf(link.start(), transferLink.start()).get(CONNECT_WAIT_SECONDS, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
       if (broker != null) {
         throw new IOException("the server could not connect to its embedded broker at " + broker.url()
@@ -407,8 +415,9 @@ public final class FleetServer implements AutoCloseable {
     return leader != null && leader.leading();
   }
 
+  /** Whether both of the server's MQTT connections are up (see {@link ServerClientIds}). */
   public boolean mqttConnected() {
-    return link != null && link.isConnected();
+    return link != null && link.isConnected() && transferLink != null && transferLink.isConnected();
   }
 
   @Override

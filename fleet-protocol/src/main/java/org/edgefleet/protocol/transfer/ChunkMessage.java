@@ -33,9 +33,23 @@ public final class ChunkMessage {
     this.data = data;
   }
 
+  /** Frames the chunk with a hash of its data computed now. */
   public byte[] encode() {
+    return encode(Sha256.hex(data));
+  }
+
+  /**
+   * Frames the chunk with a hash the sender already holds: the server takes it from the bundle's
+   * chunk plan (signed in the desired state), computed once when the bundle was verified and stored,
+   * so sending a chunk costs no hashing. A hash that does not match the data makes the receiver
+   * refuse the frame, as corruption in transit does.
+   */
+  public byte[] encode(String dataHash) {
+    if (!Hex.isSha256(dataHash)) {
+      throw new IllegalArgumentException("chunk hash must be SHA-256 in lower-case hex");
+    }
     ByteBuffer b = ByteBuffer.allocate(HEADER_BYTES + data.length);
-    b.put(MAGIC).put(unhex(digest)).putInt(index).put(unhex(Sha256.hex(data))).put(data);
+    b.put(MAGIC).put(unhex(digest)).putInt(index).put(unhex(dataHash)).put(data);
     return b.array();
   }
 

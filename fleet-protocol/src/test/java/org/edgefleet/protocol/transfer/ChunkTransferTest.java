@@ -57,6 +57,21 @@ class ChunkTransferTest {
     assertRefused(new byte[0], 4096);
   }
 
+  /** The server frames with the plan's hash instead of hashing per send: the same frame, checked the same way. */
+  @Test
+  void aFrameWithThePlansHashIsTheSameFrameAndAWrongHashIsRefused() throws Exception {
+    byte[] data = new byte[5000];
+    new Random(2).nextBytes(data);
+    BundleRef ref = ChunkPlan.of(Files.write(dir.resolve("p.zip"), data), 4096);
+    byte[] chunk = Arrays.copyOf(data, 4096);
+    ChunkMessage message = new ChunkMessage(ref.digest(), 0, chunk);
+    assertThat(message.encode(ref.chunkHashes().get(0))).isEqualTo(message.encode());
+    assertThat(ChunkMessage.decode(message.encode(ref.chunkHashes().get(0)), 4096).data()).isEqualTo(chunk);
+    assertRefused(message.encode(ref.chunkHashes().get(1)), 4096);
+    assertThatThrownBy(() -> message.encode("abc")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> message.encode(null)).isInstanceOf(IllegalArgumentException.class);
+  }
+
   @Test
   void chunkRequestsAreBounded() throws Exception {
     String digest = Sha256.hex(new byte[] {1});

@@ -12,11 +12,12 @@ import java.util.function.Predicate;
 import org.edgefleet.protocol.mqtt.TopicKind;
 import org.edgefleet.protocol.mqtt.Topics;
 import org.edgefleet.server.identity.CertificateNames;
+import org.edgefleet.server.mqtt.ServerClientIds;
 
 /**
  * Who may connect to the embedded broker and what they may touch. The server's identity is
- * reserved: a login with user name {@link #SERVER_USERNAME} or with the server's client id needs the
- * generated password, and then may do anything (tools on the server's machine use it too). A device logs in with user name = client id
+ * reserved: a login with user name {@link #SERVER_USERNAME} or with one of the server's client ids
+ * (its main one and its transfer one, {@link ServerClientIds}) needs the generated password, and then may do anything (tools on the server's machine use it too). A device logs in with user name = client id
  * = its device id, never one of the server's names, and may publish only its own device-bound
  * topics and subscribe only to its own desired state and chunk topics. With TLS on, a device must
  * also present a fleet-CA certificate whose CN is that device id and whose key is the one it
@@ -70,9 +71,11 @@ final class BrokerAcl implements IAuthenticator, IAuthorizatorPolicy {
     return refusedLogins.get();
   }
 
-  // Either of the server's names makes a login the server's: it then needs the password.
+  // Any of the server's names makes a login the server's: it then needs the password. The transfer
+  // connection's ids are reserved too, so no device can hold the id the server's chunk path needs.
   private boolean isServer(String clientId, String username) {
-    return SERVER_USERNAME.equals(username) || serverClientId.equals(clientId) || SERVER_USERNAME.equals(clientId);
+    return SERVER_USERNAME.equals(username) || serverClientId.equals(clientId) || SERVER_USERNAME.equals(clientId)
+        || ServerClientIds.transfer(serverClientId).equals(clientId) || ServerClientIds.transfer(SERVER_USERNAME).equals(clientId);
   }
 
   private boolean serverPasswordMatches(byte[] password) {

@@ -264,6 +264,7 @@ public final class ServerConfig {
     requirePositive(Settings.RECONNECT_MAX_DELAY);
     requirePositive(Settings.PUBLISH_ACK_TIMEOUT);
     requirePositive(Settings.BROKER_SESSION_QUEUE);
+    requirePositive(Settings.INBOX_MAX_PENDING);
     try {
       database();
     } catch (IllegalArgumentException e) {

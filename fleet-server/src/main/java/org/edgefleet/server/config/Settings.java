@@ -37,7 +37,7 @@ public final class Settings {
   public static final Setting<String> BROKER_PASSWORD = Setting.of("broker-password", String.class, null,
       "Password for the external broker; also read from FLEET_BROKER_PASSWORD by the command line.");
   public static final Setting<String> MQTT_CLIENT_ID = Setting.of("mqtt-client-id", String.class, "fleet-server",
-      "MQTT client id of the server; with --broker-url its session is persistent, so device messages wait while it is away (clean with --mqtt-shared-group: the other instances take them).");
+      "MQTT client id of the server's main connection; its second connection, for chunk requests and chunks only, uses this id with -transfer appended. With --broker-url their sessions are persistent, so device messages wait while it is away (clean with --mqtt-shared-group: the other instances take them).");
   public static final Setting<String> MQTT_SHARED_GROUP = Setting.of("mqtt-shared-group", String.class, null,
       "Shared-subscription group ($share/GROUP/...) of several server instances on one external broker and one PostgreSQL database; each instance needs its own --mqtt-client-id.");
   public static final Setting<Duration> LEASE_DURATION = Setting.of("lease-duration", Duration.class, Duration.ofSeconds(15),
@@ -83,6 +83,8 @@ public final class Settings {
   public static final Setting<Integer> BROKER_SESSION_QUEUE = Setting.of("broker-session-queue", Integer.class,
       EmbeddedBroker.DEFAULT_SESSION_QUEUE_SIZE,
       "Commands each of the embedded broker's session loops may queue; when one is full the broker drops publishes and acknowledgements without answering (the server and agents time out and ask again).");
+  public static final Setting<Integer> INBOX_MAX_PENDING = Setting.of("inbox-max-pending", Integer.class, 10_000,
+      "Device messages (reports, events, telemetry, status, samples) decoded and waiting for the database; beyond them the server stops reading those from the broker, which holds the backlog, until the database catches up. Chunk requests come on a connection of their own and never wait for these.");
   public static final Setting<Duration> PUBLISH_ACK_TIMEOUT = Setting.of("publish-ack-timeout", Duration.class, Duration.ofSeconds(20),
       "How long the server's MQTT client waits for the broker to acknowledge a publish before it counts it lost (a lost chunk is sent again when the device asks); with a quarter of its in-flight window held by lost publishes it reconnects.");
   public static final Setting<List<String>> ALLOWED_ORIGINS = new Setting<>("allowed-origin", List.class, String.class, List.of(),
@@ -153,7 +155,7 @@ public final class Settings {
       BROKER_USERNAME, BROKER_PASSWORD, MQTT_CLIENT_ID, MQTT_SHARED_GROUP, LEASE_DURATION, BROKER_PERSISTENCE, TOPIC_PREFIX, MAX_PACKET_SIZE, CHUNK_SIZE,
       CHUNKS_IN_FLIGHT, CHUNKS_IN_FLIGHT_PER_DEVICE, CHUNK_QUEUE_PER_DEVICE, CHUNK_REQUESTS_PER_DEVICE, CHUNK_BYTES_PER_DEVICE,
       CHUNK_BYTES_TOTAL, CHUNK_REPEAT_BYTES_PER_DEVICE, CHUNK_REPEAT_WINDOW, MAX_BUNDLE_SIZE, TRUST_KEYS, REVOKED_KEYS,
-      KEY_SET, DESIRED_VALIDITY, RECONCILE_INTERVAL, RECONNECT_MAX_DELAY, PUBLISH_ACK_TIMEOUT, BROKER_SESSION_QUEUE,
+      KEY_SET, DESIRED_VALIDITY, RECONCILE_INTERVAL, RECONNECT_MAX_DELAY, PUBLISH_ACK_TIMEOUT, BROKER_SESSION_QUEUE, INBOX_MAX_PENDING,
       ALLOWED_ORIGINS, MAX_DEVICES, MAX_LABELS, MAX_LABEL_KEY_LENGTH, MAX_LABEL_VALUE_LENGTH, MAX_REPORTED_SIZE,
       DEVICE_OFFLINE_AFTER, MAX_VERSION_STEP, ROLLOUT_EVALUATE_INTERVAL, MAX_EVENT_STREAMS, DRIFT_WINDOW, DRIFT_CHECK_INTERVAL,
       TELEMETRY_RAW_RETENTION, TELEMETRY_MINUTE_RETENTION, TELEMETRY_HOUR_RETENTION, DRIFT_RETENTION, DOWNSAMPLE_INTERVAL,

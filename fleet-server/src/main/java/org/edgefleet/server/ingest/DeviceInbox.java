@@ -31,6 +31,9 @@ import org.slf4j.LoggerFactory;
  * dropped without affecting other devices. Decoding runs on the caller's thread (Paho's, or a
  * benchmark's); storage is asynchronous, bounded by {@code maxPending} messages waiting for the
  * database, beyond which the caller blocks so the broker holds the backlog instead of the heap.
+ * A chunk request is answered without the database and never takes a place of {@code maxPending}:
+ * the server receives chunk requests on a connection of their own
+ * ({@link org.edgefleet.server.mqtt.ServerClientIds}), whose thread this blocking never reaches.
  */
 public final class DeviceInbox {
 

@@ -195,7 +195,9 @@ public final class TransferService implements DeviceListener, AutoCloseable {
         try {
           BundleRef bundle = registry.byDigest(s.chunk().digest()).map(ModelVersion::bundle).orElseThrow(() ->
               new IOException("bundle " + s.chunk().digest() + " was deleted"));
-          frame = new ChunkMessage(bundle.digest(), s.chunk().index(), source.read(bundle, s.chunk().index())).encode();
+          // The plan's hash, not a new one: the blob was verified when stored and the agent checks the signed hash.
+          int index = s.chunk().index();
+          frame = new ChunkMessage(bundle.digest(), index, source.read(bundle, index)).encode(bundle.chunkHashes().get(index));
         } catch (IOException | RuntimeException e) {
           LOG.warn("event=chunk_read_failed device={} digest={} index={} reason=\"{}\"", s.deviceId(), s.chunk().digest(),
               s.chunk().index(), e.getMessage());

@@ -94,6 +94,14 @@ class BrokerAclTest {
     assertRefused("dev-1", "dev-2", null);
     assertRefused("fleet-server-2", EmbeddedBroker.serverUsername(), "wrong password");
     assertRefused("fleet-server", EmbeddedBroker.serverUsername(), null);
+    // The id of the server's transfer connection is the server's too: no device may hold it (refused for
+    // its credentials, not only because the server's connection holds it now).
+    long refusedLogins = server.broker().orElseThrow().refusedLogins();
+    assertRefused("fleet-server-transfer", "fleet-server-transfer", null);
+    // Greater, not one more: Paho's default version tries MQTT 3.1.1 and then 3.1.
+    assertThat(server.broker().orElseThrow().refusedLogins()).isGreaterThan(refusedLogins);
+    assertRefused("fleet-server-transfer", EmbeddedBroker.serverUsername(), "wrong password");
+    assertThat(server.mqttConnected()).as("both of the server's connections are up").isTrue();
     assertRefused("bad id!", "bad id!", null);
     assertRefused("anon", null, null);
 
