@@ -41,6 +41,9 @@ class AgentRestartTest {
           .redirectErrorStream(true).redirectOutput(dir.resolve("daemon.log").toFile()).start();
       try {
         fleet.awaitDevicesKnown(1);
+        // Known from its status message first; the rollout checks what its report says it can run.
+        await().atMost(FleetFixture.PATIENCE).until(() ->
+            fleet.api.getJson("/api/v1/devices").get("devices").get(0).path("capabilities").isObject());
         fleet.rollout(SampleBundles.MODEL, 1, "");
         await().atMost(FleetFixture.PATIENCE).until(() -> daemonActiveVersion(fleet) == 1);
       } finally {
