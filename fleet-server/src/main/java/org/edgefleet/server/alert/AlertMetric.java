@@ -13,6 +13,13 @@ public enum AlertMetric {
   LATENCY_P95_MS(0, Double.MAX_VALUE),
   /** Errors per inference, from 0 to 1. */
   ERROR_RATE(0, 1.0),
+  /** Inferences whose outputs held NaN or infinity, out of those the agents checked, from 0 to 1. */
+  INVALID_OUTPUT_RATE(0, 1.0),
+  /**
+   * Where the version runs as a shadow: the share of runs compared by top class whose top class
+   * differed from the active version's, from 0 to 1.
+   */
+  SHADOW_DISAGREEMENT(0, 1.0),
   /** The largest PSI of the version's input features against its reference statistics. */
   DRIFT_PSI(0, 1000.0),
   /**

@@ -24,6 +24,7 @@ import org.edgefleet.server.registry.RegistryService;
 import org.edgefleet.server.store.Database;
 import org.edgefleet.server.store.Page;
 import org.edgefleet.server.store.Transaction;
+import org.edgefleet.server.telemetry.ModelMetrics;
 import org.edgefleet.server.telemetry.ResourceSummary;
 import org.edgefleet.server.telemetry.TelemetryService;
 import org.edgefleet.server.telemetry.VersionReading;
@@ -160,21 +161,28 @@ public final class AlertService {
     return switch (rule.metric()) {
       case DRIFT_PSI -> registry.find(rule.model(), version).isEmpty() ? CompletableFuture.completedFuture(null)
           : drift.report(rule.model(), version, rule.cohort(), rule.window()).thenApply(AlertService::maxPsi);
-      case LATENCY_P95_MS, ERROR_RATE -> db.read(tx -> {
-        List<String> ids = devices.all(tx).stream().filter(d -> rule.cohort().matches(d.labels())).map(DeviceRecord::id).toList();
-        VersionReading r = telemetry.reading(tx, rule.model(), version, ids, since);
-        if (rule.metric() == AlertMetric.LATENCY_P95_MS) {
-          return r.p95Ms();
-        }
-        return r.inferences() == 0 ? null : r.errorRate();
+      case LATENCY_P95_MS, ERROR_RATE, INVALID_OUTPUT_RATE -> db.read(tx -> {
+        VersionReading r = telemetry.reading(tx, rule.model(), version, cohortIds(tx, rule), since);
+        return switch (rule.metric()) {
+          case LATENCY_P95_MS -> r.p95Ms();
+          case INVALID_OUTPUT_RATE -> r.invalidOutputRate();
+          default -> r.inferences() == 0 ? null : r.errorRate();
+        };
+      });
+      case SHADOW_DISAGREEMENT -> db.read(tx -> {
+        ModelMetrics.Shadow shadow = telemetry.metrics(tx, rule.model(), version, cohortIds(tx, rule), since).shadow();
+        return shadow == null || shadow.top1Agreement() == null ? null : 1 - shadow.top1Agreement();
       });
       case CPU_LOAD, TEMPERATURE_C -> db.read(tx -> {
-        List<String> ids = devices.all(tx).stream().filter(d -> rule.cohort().matches(d.labels())).map(DeviceRecord::id).toList();
-        ResourceSummary r = telemetry.resourcesOfVersion(tx, rule.model(), version, ids, since);
+        ResourceSummary r = telemetry.resourcesOfVersion(tx, rule.model(), version, cohortIds(tx, rule), since);
         ResourceSummary.Range range = rule.metric() == AlertMetric.CPU_LOAD ? r.cpuLoad() : r.temperatureC();
         return range == null ? null : range.max();
       });
     };
+  }
+
+  private List<String> cohortIds(Transaction tx, AlertRule rule) {
+    return devices.all(tx).stream().filter(d -> rule.cohort().matches(d.labels())).map(DeviceRecord::id).toList();
   }
 
   private static Double maxPsi(DriftReport report) {

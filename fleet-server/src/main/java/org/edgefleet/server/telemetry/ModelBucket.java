@@ -10,8 +10,9 @@ import org.edgefleet.protocol.message.TelemetryBatch;
 /**
  * One device's metrics of one model version over one time bucket, merged from raw rows or finer
  * buckets: counts add up, latency histograms merge bucket-wise (exact, so percentiles of a bucket
- * are those of the rows it holds), A/B outcomes add up. A stored value that no longer decodes is
- * left out of the merge and counted in {@link #skipped}.
+ * are those of the rows it holds), A/B outcomes and invalid-output counts add up, shadow comparisons
+ * merge by their weights. A stored value that no longer decodes is left out of the merge and
+ * counted in {@link #skipped}.
  */
 final class ModelBucket {
 
@@ -21,11 +22,17 @@ final class ModelBucket {
   private long outcomeCount;
   private double outcomeSum;
   private double outcomeSquares;
+  private final ShadowSum shadow = new ShadowSum();
+  long invalidChecked;
+  long invalidOutputs;
   int skipped;
 
-  void add(long inferences, long errors, String latencyMicros, String outcomesJson) {
-    this.inferences = saturatedAdd(this.inferences, inferences);
-    this.errors = saturatedAdd(this.errors, errors);
+  void add(TelemetryStore.Row r) {
+    inferences = saturatedAdd(inferences, r.inferences());
+    errors = saturatedAdd(errors, r.errors());
+    invalidChecked = saturatedAdd(invalidChecked, r.invalidChecked());
+    invalidOutputs = saturatedAdd(invalidOutputs, r.invalidOutputs());
+    String latencyMicros = r.latencyMicros();
     if (latencyMicros != null) {
       try {
         Histogram h = LatencyHistograms.decode(latencyMicros);
@@ -42,9 +49,17 @@ final class ModelBucket {
         skipped++;
       }
     }
-    if (outcomesJson != null) {
+    if (r.shadowJson() != null) {
       try {
-        TelemetryBatch.Outcomes o = Json.read(outcomesJson.getBytes(StandardCharsets.UTF_8), TelemetryBatch.Outcomes.class);
+        shadow.add(Json.read(r.shadowJson().getBytes(StandardCharsets.UTF_8), TelemetryBatch.ShadowComparison.class),
+            r.shadowWeight());
+      } catch (RuntimeException e) {
+        skipped++;
+      }
+    }
+    if (r.outcomesJson() != null) {
+      try {
+        TelemetryBatch.Outcomes o = Json.read(r.outcomesJson().getBytes(StandardCharsets.UTF_8), TelemetryBatch.Outcomes.class);
         outcomeCount = saturatedAdd(outcomeCount, o.count());
         outcomeSum += o.sum();
         outcomeSquares += o.sumSquares();
@@ -56,6 +71,15 @@ final class ModelBucket {
 
   String latencyMicros() {
     return latency == null ? null : LatencyHistograms.encode(latency);
+  }
+
+  /** The merged shadow comparison, or null when no row had one. */
+  String shadowJson() {
+    return shadow.isEmpty() ? null : Json.writeString(shadow.toComparison());
+  }
+
+  long shadowWeight() {
+    return shadow.weight();
   }
 
   String outcomesJson() {

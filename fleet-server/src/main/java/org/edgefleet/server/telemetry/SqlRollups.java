@@ -51,12 +51,13 @@ final class SqlRollups {
     Set<BatchKey> picked = new HashSet<>(batches);
     Map<ModelKey, ModelBucket> models = new LinkedHashMap<>();
     // Model rows carry their batch's received_at, so the batches' time range finds them by index.
-    tx.query("SELECT device_id, epoch, seq, received_at, model, version, inferences, errors, latency_micros, outcomes_json "
-        + "FROM telemetry_models WHERE received_at >= ? AND received_at <= ?", rs -> {
-          BatchKey k = new BatchKey(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
+    tx.query("SELECT epoch, seq, received_at, model, " + SqlTelemetryStore.RAW_COLUMNS
+        + " FROM telemetry_models WHERE received_at >= ? AND received_at <= ?", rs -> {
+          TelemetryStore.Row row = SqlTelemetryStore.rawRow(rs, 5);
+          BatchKey k = new BatchKey(row.deviceId(), rs.getLong(1), rs.getLong(2), rs.getLong(3));
           if (picked.contains(k)) {
-            models.computeIfAbsent(new ModelKey(MINUTE_MS, floor(k.receivedAt(), MINUTE_MS), k.device(), rs.getString(5),
-                rs.getInt(6)), x -> new ModelBucket()).add(rs.getLong(7), rs.getLong(8), rs.getString(9), rs.getString(10));
+            models.computeIfAbsent(new ModelKey(MINUTE_MS, floor(k.receivedAt(), MINUTE_MS), k.device(), rs.getString(4),
+                row.version()), x -> new ModelBucket()).add(row);
           }
           return null;
         }, batches.get(0).receivedAt(), batches.get(batches.size() - 1).receivedAt());
@@ -71,13 +72,13 @@ final class SqlRollups {
   /** Folds up to {@code limit} of the oldest minute buckets (models and resources each) before {@code before} into hours. */
   int foldMinutes(Instant before, int limit) {
     Map<ModelKey, ModelBucket> models = new LinkedHashMap<>();
-    List<Object[]> modelKeys = tx.query("SELECT bucket_start, device_id, model, version, inferences, errors, latency_micros, "
-        + "outcomes_json FROM telemetry_model_rollups WHERE step_ms = ? AND bucket_start < ? ORDER BY bucket_start LIMIT ?"
+    List<Object[]> modelKeys = tx.query("SELECT bucket_start, model, " + SqlTelemetryStore.BUCKET_COLUMNS
+        + " FROM telemetry_model_rollups WHERE step_ms = ? AND bucket_start < ? ORDER BY bucket_start LIMIT ?"
         + tx.dialect().forUpdate(), rs -> {
-          Object[] key = {MINUTE_MS, rs.getLong(1), rs.getString(3), rs.getInt(4), rs.getString(2)};
-          models.computeIfAbsent(new ModelKey(HOUR_MS, floor(rs.getLong(1), HOUR_MS), rs.getString(2), rs.getString(3),
-              rs.getInt(4)), x -> new ModelBucket()).add(rs.getLong(5), rs.getLong(6), rs.getString(7), rs.getString(8));
-          return key;
+          TelemetryStore.Row row = SqlTelemetryStore.bucketRow(rs, 3);
+          models.computeIfAbsent(new ModelKey(HOUR_MS, floor(rs.getLong(1), HOUR_MS), row.deviceId(), rs.getString(2),
+              row.version()), x -> new ModelBucket()).add(row);
+          return new Object[] {MINUTE_MS, rs.getLong(1), rs.getString(2), row.version(), row.deviceId()};
         }, MINUTE_MS, before.toEpochMilli(), limit);
     writeModels(models);
     tx.batch("DELETE FROM telemetry_model_rollups WHERE step_ms = ? AND bucket_start = ? AND model = ? AND version = ? "
@@ -121,18 +122,20 @@ final class SqlRollups {
   private void writeModels(Map<ModelKey, ModelBucket> buckets) {
     List<Object[]> rows = new ArrayList<>(buckets.size());
     buckets.forEach((k, b) -> {
-      tx.first("SELECT inferences, errors, latency_micros, outcomes_json FROM telemetry_model_rollups WHERE step_ms = ? "
+      tx.first("SELECT " + SqlTelemetryStore.BUCKET_COLUMNS + " FROM telemetry_model_rollups WHERE step_ms = ? "
           + "AND model = ? AND version = ? AND bucket_start = ? AND device_id = ?", rs -> {
-            b.add(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4));
+            b.add(SqlTelemetryStore.bucketRow(rs, 1));
             return true;
           }, k.step(), k.model(), k.version(), k.bucket(), k.device());
       rows.add(new Object[] {k.step(), k.bucket(), k.device(), k.model(), k.version(), b.inferences, b.errors, b.latencyMicros(),
-          b.outcomesJson()});
+          b.shadowJson(), b.shadowWeight(), b.outcomesJson(), b.invalidChecked, b.invalidOutputs});
     });
     tx.batch("INSERT INTO telemetry_model_rollups (step_ms, bucket_start, device_id, model, version, inferences, errors, "
-        + "latency_micros, outcomes_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (step_ms, model, version, bucket_start, "
-        + "device_id) DO UPDATE SET inferences = excluded.inferences, errors = excluded.errors, "
-        + "latency_micros = excluded.latency_micros, outcomes_json = excluded.outcomes_json", rows);
+        + "latency_micros, shadow_json, shadow_weight, outcomes_json, invalid_checked, invalid_outputs) "
+        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (step_ms, model, version, bucket_start, device_id) "
+        + "DO UPDATE SET inferences = excluded.inferences, errors = excluded.errors, latency_micros = excluded.latency_micros, "
+        + "shadow_json = excluded.shadow_json, shadow_weight = excluded.shadow_weight, outcomes_json = excluded.outcomes_json, "
+        + "invalid_checked = excluded.invalid_checked, invalid_outputs = excluded.invalid_outputs", rows);
   }
 
   static final String STAT_COLUMNS = "cpu_n, cpu_min, cpu_sum, cpu_max, rss_n, rss_min, rss_sum, rss_max, "

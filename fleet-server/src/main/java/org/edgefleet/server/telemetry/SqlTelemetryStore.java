@@ -117,10 +117,30 @@ public final class SqlTelemetryStore implements TelemetryStore {
         || tx.first("SELECT 1 FROM telemetry_model_rollups WHERE model = ? LIMIT 1", rs -> true, model).isPresent();
   }
 
+  /** The columns of a raw row that {@link #rawRow} reads, in its order. */
+  static final String RAW_COLUMNS = "version, device_id, inferences, errors, latency_micros, shadow_json, outcomes_json, "
+      + "invalid_outputs";
+  /** The columns of a bucket that {@link #bucketRow} reads, in its order. */
+  static final String BUCKET_COLUMNS = "version, device_id, inferences, errors, latency_micros, shadow_json, shadow_weight, "
+      + "outcomes_json, invalid_checked, invalid_outputs";
+
+  /** A raw row from {@link #RAW_COLUMNS} starting at column {@code first}. */
+  static Row rawRow(ResultSet rs, int first) throws SQLException {
+    return Row.ofBatch(rs.getInt(first), rs.getString(first + 1), rs.getLong(first + 2), rs.getLong(first + 3),
+        rs.getString(first + 4), rs.getString(first + 5), rs.getString(first + 6), nullableLong(rs, first + 7));
+  }
+
+  /** A bucket from {@link #BUCKET_COLUMNS} starting at column {@code first}. */
+  static Row bucketRow(ResultSet rs, int first) throws SQLException {
+    return new Row(rs.getInt(first), rs.getString(first + 1), rs.getLong(first + 2), rs.getLong(first + 3),
+        rs.getString(first + 4), rs.getString(first + 5), rs.getLong(first + 6), rs.getString(first + 7),
+        rs.getLong(first + 8), rs.getLong(first + 9));
+  }
+
   /**
-   * The gate query, which shadow and A/B readings share: raw rows since the time with every column,
-   * and the minute and hour buckets that end after it (counts, latency, outcomes): a window reaching
-   * back past the raw retention is widened to whole buckets.
+   * The gate query, which shadow and A/B readings share: raw rows since the time, and the minute
+   * and hour buckets that end after it: a window reaching back past the raw retention is widened
+   * to whole buckets.
    */
   @Override
   public List<Row> rows(String model, int version, Collection<String> devices, Instant since) {
@@ -132,17 +152,13 @@ public final class SqlTelemetryStore implements TelemetryStore {
       String in = " AND device_id IN (" + String.join(", ", Collections.nCopies(part.size(), "?")) + ")";
       List<Object> args = new ArrayList<>(List.of(model, version, since.toEpochMilli()));
       args.addAll(part);
-      out.addAll(tx.query("SELECT version, device_id, inferences, errors, latency_micros, shadow_json, outcomes_json, "
-          + "invalid_outputs FROM telemetry_models WHERE model = ? AND version = ? AND received_at >= ?" + in,
-          rs -> new Row(rs.getInt(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getString(5), rs.getString(6),
-              rs.getString(7), nullableLong(rs, 8)), args.toArray()));
+      out.addAll(tx.query("SELECT " + RAW_COLUMNS + " FROM telemetry_models WHERE model = ? AND version = ? AND received_at >= ?"
+          + in, rs -> rawRow(rs, 1), args.toArray()));
       for (long step : STEPS) {
         List<Object> bucketArgs = new ArrayList<>(List.of(step, model, version, since.toEpochMilli() - step));
         bucketArgs.addAll(part);
-        out.addAll(tx.query("SELECT version, device_id, inferences, errors, latency_micros, outcomes_json "
-            + "FROM telemetry_model_rollups WHERE step_ms = ? AND model = ? AND version = ? AND bucket_start > ?" + in,
-            rs -> new Row(rs.getInt(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getString(5), null,
-                rs.getString(6), null), bucketArgs.toArray()));
+        out.addAll(tx.query("SELECT " + BUCKET_COLUMNS + " FROM telemetry_model_rollups WHERE step_ms = ? AND model = ? "
+            + "AND version = ? AND bucket_start > ?" + in, rs -> bucketRow(rs, 1), bucketArgs.toArray()));
       }
     }
     return out;
@@ -150,17 +166,11 @@ public final class SqlTelemetryStore implements TelemetryStore {
 
   @Override
   public List<Row> rows(String model, Instant since) {
-    List<Row> out = new ArrayList<>(tx.query("SELECT version, device_id, inferences, errors, latency_micros, shadow_json, "
-        + "outcomes_json, invalid_outputs FROM telemetry_models WHERE model = ? AND received_at >= ?", rs -> new Row(rs.getInt(1),
-            rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getString(5), rs.getString(6), rs.getString(7), nullableLong(rs, 8)),
-        model, since.toEpochMilli()));
-    // Buckets keep counts, latency and A/B outcomes; shadow comparisons and invalid-output counts
-    // live only as long as raw rows (the gates read them over a stage, inside the raw window).
+    List<Row> out = new ArrayList<>(tx.query("SELECT " + RAW_COLUMNS + " FROM telemetry_models WHERE model = ? AND received_at >= ?",
+        rs -> rawRow(rs, 1), model, since.toEpochMilli()));
     for (long step : STEPS) {
-      out.addAll(tx.query("SELECT version, device_id, inferences, errors, latency_micros, outcomes_json "
-          + "FROM telemetry_model_rollups WHERE step_ms = ? AND model = ? AND bucket_start > ?", rs -> new Row(rs.getInt(1),
-              rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getString(5), null, rs.getString(6), null),
-          step, model, since.toEpochMilli() - step));
+      out.addAll(tx.query("SELECT " + BUCKET_COLUMNS + " FROM telemetry_model_rollups WHERE step_ms = ? AND model = ? "
+          + "AND bucket_start > ?", rs -> bucketRow(rs, 1), step, model, since.toEpochMilli() - step));
     }
     out.sort(Comparator.comparingInt(Row::version));
     return out;

@@ -165,10 +165,8 @@ public final class TelemetryService {
       // Each row is bounded by validation; the sums saturate rather than wrap, so no metric turns negative.
       inferences = saturatedAdd(inferences, r.inferences());
       errors = saturatedAdd(errors, r.errors());
-      if (r.invalidOutputs() != null) {
-        invalidChecked = saturatedAdd(invalidChecked, r.inferences());
-        invalid = saturatedAdd(invalid, r.invalidOutputs());
-      }
+      invalidChecked = saturatedAdd(invalidChecked, r.invalidChecked());
+      invalid = saturatedAdd(invalid, r.invalidOutputs());
       devices.add(r.deviceId());
       if (!roles.add(r)) {
         LOG.debug("event=role_metrics_skipped model={} version={}", model, r.version());

@@ -12,12 +12,23 @@ public interface TelemetryStore {
   record Received(TelemetryBatch batch, Instant receivedAt) {}
 
   /**
-   * One device's metrics of one model version from one batch; {@code shadowJson} and
-   * {@code outcomesJson} are the batch's shadow comparison and A/B outcomes as sent, or null;
-   * {@code invalidOutputs} is null where the agent did not count them (or the query did not read them).
+   * One device's metrics of one model version from one batch or bucket; {@code shadowJson} and
+   * {@code outcomesJson} are the shadow comparison and A/B outcomes, or null.
+   *
+   * @param shadowWeight the inferences the shadow comparison stands for (its weight in a merge)
+   * @param invalidChecked the inferences checked for NaN and infinity: 0 where the agent does not count them
+   * @param invalidOutputs of those, the inferences whose outputs held NaN or infinity
    */
   record Row(int version, String deviceId, long inferences, long errors, String latencyMicros, String shadowJson,
-      String outcomesJson, Long invalidOutputs) {}
+      long shadowWeight, String outcomesJson, long invalidChecked, long invalidOutputs) {
+
+    /** A batch's row as stored: its shadow comparison weighs its inferences; a null invalid count was not counted. */
+    static Row ofBatch(int version, String deviceId, long inferences, long errors, String latencyMicros, String shadowJson,
+        String outcomesJson, Long invalidOutputs) {
+      return new Row(version, deviceId, inferences, errors, latencyMicros, shadowJson, Math.max(1, inferences), outcomesJson,
+          invalidOutputs == null ? 0 : inferences, invalidOutputs == null ? 0 : invalidOutputs);
+    }
+  }
 
   /** Stores the batches whose (device, seq) is new; true for each one stored, false for a replay. */
   List<Boolean> insert(List<Received> batches);
@@ -31,7 +42,7 @@ public interface TelemetryStore {
    */
   List<Row> rows(String model, int version, Collection<String> devices, Instant since);
 
-  /** Every row and bucket of the model since {@code since}, as for the gate query; buckets have no shadow comparison. */
+  /** Every row and bucket of the model since {@code since}, as for the gate query. */
   List<Row> rows(String model, Instant since);
 
   /** Resource use of the given devices (every device when null) since {@code since}, over raw rows and buckets. */

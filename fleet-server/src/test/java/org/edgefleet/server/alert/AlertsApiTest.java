@@ -1,6 +1,7 @@
 package org.edgefleet.server.alert;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -201,6 +202,44 @@ class AlertsApiTest {
     assertThat(alerts("firing", "overloaded-jetson")).isEmpty();
     assertThat(alerts("pending", "overloaded-jetson")).isEmpty();
     for (String rule : List.of("hot-jetson", "busy-jetson", "overloaded-jetson")) {
+      assertThat(api.delete("/api/v1/alert-rules/" + rule).status()).isEqualTo(204);
+    }
+  }
+
+  /**
+   * Invalid outputs and shadow disagreement above their thresholds fire from the stored telemetry
+   * (of another model, so the latency test's counts stay as they are); a rule above what was
+   * reported, and one on a version that reported no shadow comparison, stay quiet.
+   */
+  @Test
+  void invalidOutputsAndShadowDisagreementAboveThresholdFire() throws Exception {
+    for (String rule : List.of("nan-outputs:invalid_output_rate:1:0.05", "shadow-disagrees:shadow_disagreement:2:0.2",
+        "shadow-very-different:shadow_disagreement:2:0.5", "no-shadow:shadow_disagreement:1:0")) {
+      String[] r = rule.split(":");
+      assertThat(api.putJson("/api/v1/alert-rules/" + r[0], "{\"metric\": \"" + r[1] + "\", \"model\": \"roles\", \"version\": "
+          + r[2] + ", \"threshold\": " + r[3] + ", \"window\": \"5m\"}").status()).as(rule).isEqualTo(201);
+    }
+    try (FakeDevice jetson = new FakeDevice(server.mqttUrl(), "jetson-1", server.topics())) {
+      Instant now = clock.instant();
+      // Version 1 serves with 8 of 100 outputs invalid; version 2 runs as its shadow and agrees on 140 of 200 (30 % disagree).
+      TelemetryBatch batch = new TelemetryBatch(MessageCodec.VERSION, jetson.id(), 100, now.minusSeconds(10), now, List.of(
+          new TelemetryBatch.ModelMetrics("roles", 1, 100, 0, null, null, null, 8L),
+          new TelemetryBatch.ModelMetrics("roles", 2, 200, 0, null,
+              new TelemetryBatch.ShadowComparison(1, 0, 200, 140, Map.of("score", 0.25)), null, 0L)), null, Map.of());
+      jetson.publish(TopicKind.TELEMETRY, MessageCodec.encode(batch));
+      await().atMost(LONG).until(() -> alerts("firing", "nan-outputs").size() == 1 && alerts("firing", "shadow-disagrees").size() == 1);
+    }
+    JsonNode nan = alerts("firing", "nan-outputs").get(0);
+    assertThat(nan.get("metric").asText()).isEqualTo("invalid_output_rate");
+    assertThat(nan.get("value").asDouble()).isEqualTo(0.08);
+    JsonNode disagrees = alerts("firing", "shadow-disagrees").get(0);
+    assertThat(disagrees.get("value").asDouble()).isCloseTo(0.3, within(1e-9));
+    assertThat(disagrees.get("summary").asText()).contains("shadow_disagreement", "roles", "above 0.2");
+    await().atMost(LONG).until(() -> accepted(nan.get("id").asText() + "-firing") == 1);
+    assertThat(alerts("firing", "shadow-very-different")).isEmpty();
+    assertThat(alerts("pending", "no-shadow")).isEmpty();
+    assertThat(alerts("firing", "no-shadow")).isEmpty();
+    for (String rule : List.of("nan-outputs", "shadow-disagrees", "shadow-very-different", "no-shadow")) {
       assertThat(api.delete("/api/v1/alert-rules/" + rule).status()).isEqualTo(204);
     }
   }

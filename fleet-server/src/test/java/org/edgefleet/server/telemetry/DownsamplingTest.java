@@ -139,6 +139,18 @@ class DownsamplingTest {
       }
       assertThat(gateAfter.p95Ms()).isCloseTo(gateBefore.p95Ms(), within(gateBefore.p95Ms() * 0.01));
       assertThat(gateAfter.inferences()).isEqualTo(gateBefore.inferences());
+      // Invalid outputs, shadow comparisons and A/B outcomes merge exactly too, so the gates and charts read them past the raw window.
+      assertThat(gateBefore.invalidChecked()).isEqualTo(b.inferences() * 3 / 4);
+      assertThat(gateAfter.invalidChecked()).isEqualTo(gateBefore.invalidChecked());
+      assertThat(gateAfter.invalidOutputs()).isEqualTo(gateBefore.invalidOutputs()).isPositive();
+      assertThat(a.invalidOutputs()).isEqualTo(b.invalidOutputs());
+      assertThat(a.shadow().skipped()).isEqualTo(b.shadow().skipped());
+      assertThat(a.shadow().top1Compared()).isEqualTo(b.shadow().top1Compared());
+      assertThat(a.shadow().top1Agreement()).isCloseTo(b.shadow().top1Agreement(), within(1e-12));
+      assertThat(a.shadow().meanAbsDiff().keySet()).containsExactlyInAnyOrder("logits", "label");
+      b.shadow().meanAbsDiff().forEach((output, d) -> assertThat(a.shadow().meanAbsDiff().get(output)).isCloseTo(d, within(1e-9)));
+      assertThat(a.outcomes().count()).isEqualTo(b.outcomes().count());
+      assertThat(a.outcomes().mean()).isCloseTo(b.outcomes().mean(), within(1e-9));
       assertThat(resourcesAfter.cpuLoad().samples()).isEqualTo(resourcesBefore.cpuLoad().samples());
       assertThat(resourcesAfter.cpuLoad().mean()).isCloseTo(resourcesBefore.cpuLoad().mean(), within(1e-9));
       assertThat(resourcesAfter.cpuLoad().min()).isEqualTo(resourcesBefore.cpuLoad().min());
@@ -166,9 +178,18 @@ class DownsamplingTest {
       h.recordValue(1000 + (long) (random.nextDouble() * random.nextDouble() * 90_000));
     }
     return new TelemetryBatch(MessageCodec.VERSION, device, seq, to.minusSeconds(60), to,
-        List.of(new TelemetryBatch.ModelMetrics("m", 1, samples, random.nextInt(3), LatencyHistograms.encode(h))),
+        List.of(new TelemetryBatch.ModelMetrics("m", 1, samples, random.nextInt(3), LatencyHistograms.encode(h), shadow(random, samples),
+            new TelemetryBatch.Outcomes(2, random.nextDouble(), 1 + random.nextDouble()),
+            // d3 runs an agent that does not count invalid outputs: the counts are out of the others' inferences only.
+            device.equals("d3") ? null : (long) random.nextInt(5))),
         new TelemetryBatch.ResourceUsage(random.nextDouble() * 4, 50_000_000L + random.nextInt(1_000_000), null,
             40 + random.nextDouble() * 30), null, List.of(new TelemetryBatch.DriftCounts("m", 1, "x", "f0", List.of(1L, 2L, 3L))));
+  }
+
+  private static TelemetryBatch.ShadowComparison shadow(Random random, int samples) {
+    int compared = samples / 2;
+    return new TelemetryBatch.ShadowComparison(1, random.nextInt(3), compared, random.nextInt(compared + 1),
+        Map.of("logits", random.nextDouble(), "label", random.nextDouble() / 10));
   }
 
   private static Map<String, Long> rows(Database db) {

@@ -114,8 +114,8 @@ class SqlTelemetryStoreTest {
       writer(db).submit(new TelemetryStore.Received(older, Instant.EPOCH.plusSeconds(61))).join();
 
       List<TelemetryStore.Row> rows = db.read(tx -> new SqlTelemetryStore(tx).rows("m", 2, List.of("new", "old"), Instant.EPOCH)).join();
-      assertThat(rows).extracting(TelemetryStore.Row::deviceId, TelemetryStore.Row::invalidOutputs)
-          .containsExactlyInAnyOrder(tuple("new", 7L), tuple("old", null));
+      assertThat(rows).extracting(TelemetryStore.Row::deviceId, TelemetryStore.Row::invalidChecked, TelemetryStore.Row::invalidOutputs)
+          .containsExactlyInAnyOrder(tuple("new", 100L, 7L), tuple("old", 0L, 0L));
       TelemetryService service = new TelemetryService(db, SqlTelemetryStore::new, Clock.systemUTC(),
           ForkJoinPool.commonPool(), new ServerMetrics());
       VersionReading r = db.read(tx -> service.reading(tx, "m", 2, List.of("new", "old"), Instant.EPOCH)).join();
