@@ -33,7 +33,16 @@ public final class BenchmarksCli implements Runnable {
   CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    quietLogging();
     System.exit(commandLine().execute(args));
+  }
+
+  // At info, the embedded broker logs every packet it handles (Moquette's MQTTMessageLogger), which
+  // would be part of what is measured. slf4j-simple reads these once; flags on the command line win.
+  private static void quietLogging() {
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    }
   }
 
   /** The command, reading durations in the project's one syntax (30s, 5m) instead of picocli's ISO-8601. */
@@ -98,7 +107,7 @@ public final class BenchmarksCli implements Runnable {
   }
 
   @Command(name = CanaryBenchmark.NAME, mixinStandardHelpOptions = true,
-      description = "A good model canaried 1 % -> 10 % -> 50 % -> 100 % over N simulated agents vs all-at-once: time per stage, "
+      description = "A good model canaried 1 %% -> 10 %% -> 50 %% -> 100 %% over N simulated agents vs all-at-once: time per stage, "
           + "server CPU and memory (not part of all).")
   static final class Canary extends BenchmarkRun {
     @Mixin BenchmarkOptions.Canary options;
