@@ -20,6 +20,7 @@ import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.edgefleet.protocol.retry.AckWatch;
+import org.edgefleet.protocol.retry.Backoff;
 import org.edgefleet.server.ThreadPools;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class MqttLink implements Publisher, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(MqttLink.class);
-  private static final long FIRST_DELAY_MILLIS = 100;
+  private static final Duration FIRST_DELAY = Duration.ofMillis(100);
 
   /**
    * Where and how to connect.
@@ -55,7 +56,8 @@ public final class MqttLink implements Publisher, AutoCloseable {
   private final List<Runnable> connectListeners = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Void> firstConnect = new CompletableFuture<>();
   private final AckWatch acks;
-  private long delayMillis = FIRST_DELAY_MILLIS;
+  private final Backoff backoff;
+  private int attempts;
   private volatile boolean closed;
 
   /**
@@ -67,6 +69,8 @@ public final class MqttLink implements Publisher, AutoCloseable {
     this.inbound = inbound;
     this.client = new MqttAsyncClient(options.url(), options.clientId(), new MemoryPersistence());
     this.acks = new AckWatch(options.ackTimeout(), scheduler);
+    this.backoff = new Backoff(FIRST_DELAY, options.maxReconnectDelay().compareTo(FIRST_DELAY) < 0 ? FIRST_DELAY
+        : options.maxReconnectDelay());
     client.setCallback(new Callback());
   }
 
@@ -213,7 +217,7 @@ public final class MqttLink implements Publisher, AutoCloseable {
 
   private void connected() {
     synchronized (this) {
-      delayMillis = FIRST_DELAY_MILLIS;
+      attempts = 0;
     }
     LOG.debug("event=mqtt_connected url={}", options.url());
     firstConnect.complete(null);
@@ -241,8 +245,7 @@ public final class MqttLink implements Publisher, AutoCloseable {
     }
     long delay;
     synchronized (this) {
-      delay = delayMillis + ThreadLocalRandom.current().nextLong(delayMillis / 2 + 1);
-      delayMillis = Math.min(delayMillis * 2, options.maxReconnectDelay().toMillis());
+      delay = backoff.delayMillis(attempts++, ThreadLocalRandom.current().nextDouble());
     }
     LOG.debug("event=mqtt_retry delay_ms={} reason=\"{}\"", delay, why);
     scheduler.schedule(this::attempt, delay, TimeUnit.MILLISECONDS);
