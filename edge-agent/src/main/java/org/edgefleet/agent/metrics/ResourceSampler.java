@@ -23,11 +23,23 @@ public final class ResourceSampler {
   private long lastTicks = -1;
   private long lastNanos;
 
-  /** Samples now; the CPU load is the average since the previous sample. Not thread-safe. */
+  /**
+   * Samples now; the CPU load is the average since the previous sample. Never throws: a reading
+   * out of what telemetry accepts is left out, so the interval's model metrics are never lost
+   * with it. Not thread-safe.
+   */
   public ResourceUsage sample() {
     Runtime rt = Runtime.getRuntime();
+    // Two reads, not one snapshot: the heap may grow between them, so the difference can be negative.
     long heap = rt.totalMemory() - rt.freeMemory();
-    return new ResourceUsage(cpuLoad(), rssBytes(), heap, temperature());
+    return usage(cpuLoad(), rssBytes(), heap, temperature());
+  }
+
+  /** The usage of these readings, each left out (null) where it is outside what telemetry accepts. */
+  static ResourceUsage usage(Double cpuLoad, Long rssBytes, long heapUsedBytes, Double temperatureC) {
+    return new ResourceUsage(cpuLoad != null && cpuLoad >= 0 && cpuLoad <= 1024 ? cpuLoad : null,
+        rssBytes != null && rssBytes >= 0 ? rssBytes : null, heapUsedBytes >= 0 ? heapUsedBytes : null,
+        temperatureC != null && temperatureC >= -273.15 && temperatureC <= 1000 ? temperatureC : null);
   }
 
   private Double cpuLoad() {
