@@ -47,7 +47,7 @@ class StrategyOptionsTest {
         .isEqualTo(AbComparison.plannedSampleSize(1.0, 0.5));
     assertThat(StrategySpec.fromJson(ab.toJson())).isEqualTo(ab);
     assertThat(parse("{\"kind\":\"ab\",\"ab\":{\"plannedPerArm\":300,\"split\":\"request\"}}").ab())
-        .isEqualTo(new AbSpec(0.5, 300));
+        .isEqualTo(new AbSpec(0.5, AbSplit.REQUEST, 300));
   }
 
   @Test
