@@ -35,7 +35,8 @@ public enum AbSplit {
         return s;
       }
     }
-    throw FleetException.invalid("bad_ab", "\"ab.split\" '" + name + "' is not known; use one of: "
+    String shown = name.length() > 40 ? name.substring(0, 40) + "..." : name;
+    throw FleetException.invalid("bad_ab", "\"ab.split\" '" + shown + "' is not known; use one of: "
         + Arrays.stream(values()).map(s -> "\"" + s.wireName() + "\"").collect(Collectors.joining(", "))
         + " (each device splits its requests, or each device serves one arm)");
   }
