@@ -101,7 +101,7 @@ class DatabaseTest {
           + "'test', 0, ?)", true)).join();
     }
     assertThatThrownBy(() -> Database.open(config)).isInstanceOf(StoreException.class)
-        .hasMessageContaining("is version 99 but this server knows only up to 11");
+        .hasMessageContaining("is version 99 but this server knows only up to 13");
   }
 
   @StoreTest
