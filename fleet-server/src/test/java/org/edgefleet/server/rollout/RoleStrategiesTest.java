@@ -91,4 +91,15 @@ class RoleStrategiesTest {
     assertThat(ab.decide(staging(4, 4, 0, arms(400, 1.5, 1.0, 400))).reason()).contains("arm A (the active version) is better");
     assertThat(ab.decide(staging(4, 2, 2, null)).kind()).as("half the arms failed to start").isEqualTo(Verdict.Kind.ABORT);
   }
+
+  @Test
+  void abSplitByDeviceWithAnEmptyArmSaysSoInsteadOfCollectingForever() {
+    RolloutStrategy ab = RolloutStrategy.of(plan(Strategy.AB, null, null, new AbSpec(0.5, AbSplit.DEVICE, 400)));
+    RoleReadings noArmA = new RoleReadings(null, null, null, new RoleReadings.Arms(AbSplit.DEVICE, 0, 1));
+    Verdict v = ab.decide(staging(1, 1, 0, noArmA));
+    assertThat(v.kind()).isEqualTo(Verdict.Kind.WAIT);
+    assertThat(v.reason()).contains("arm A holds none of the 1 targets", "split by request");
+    RoleReadings both = new RoleReadings(null, null, null, new RoleReadings.Arms(AbSplit.DEVICE, 3, 2));
+    assertThat(ab.decide(staging(5, 5, 0, both)).reason()).contains("fewer than 2 per arm");
+  }
 }
