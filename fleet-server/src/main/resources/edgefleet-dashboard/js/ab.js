@@ -30,6 +30,7 @@ export function abView() {
     const b = ab ? ab.b : (readings.candidate && readings.candidate.outcomes) || null;
     const decision = ab ? ab.decision : 'COLLECTING';
     fill(facts,
+      fact('Split', el('span', { id: 'ab-split' }, split(r.strategy.ab.split, readings.arms))),
       fact('Verdict', el('span', { id: 'ab-verdict', 'data-decision': decision }, badge(VERDICTS[decision], decision.toLowerCase()))),
       fact('Arm A (active version)', el('span', { id: 'ab-count-a' }, count(a) + ' of ' + planned + ' planned')),
       fact('Arm B (v' + r.version + ')', el('span', { id: 'ab-count-b' }, count(b) + ' of ' + planned + ' planned')),
@@ -39,6 +40,12 @@ export function abView() {
   };
   const destroy = () => { if (chart) chart.destroy(); chart = null; };
   return { node, update, destroy };
+}
+
+// By request every target serves both arms; by device each serves one, and the counts say how many.
+function split(how, arms) {
+  if (how !== 'device') return 'by request (every device serves both arms)';
+  return 'by device' + (arms ? ` (${arms.a} devices on arm A, ${arms.b} on arm B)` : '');
 }
 
 function count(arm) {

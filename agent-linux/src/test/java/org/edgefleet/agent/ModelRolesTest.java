@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * One device through the roles a desired state can give a second version: a shadow that runs
  * beside the active version and is only compared, an A/B arm that serves its share of requests by
  * request id and collects outcomes, and a candidate that is staged without serving and then
- * switched to without a download.
+ * switched to without a download; and, for an A/B test split by device, an active version that
+ * records the outcomes of the requests it serves.
  */
 class ModelRolesTest {
 
@@ -107,6 +108,46 @@ class ModelRolesTest {
     server.publishDesired("dev-roles", 5, TestServer.assignment(MODEL, 3, v3, false));
     await().atMost(WAIT).until(() -> agent.activeVersion(MODEL).orElse(0) == 3);
     assertThat(server.requests()).hasSize((int) requestsBefore);
+  }
+
+  @Test
+  void outcomesGoToTheFlaggedActiveVersionWithNoArmBesideIt() throws Exception {
+    BundleRef v1 = server.serve(bundles.spec(MODEL, 1).write(), TestAgents.CHUNK_SIZE);
+    BundleRef v2 = server.serve(bundles.spec(MODEL, 2).write(), TestAgents.CHUNK_SIZE);
+    ModelAssignment active1 = TestServer.assignment(MODEL, 1, v1, false);
+    server.publishDesired("dev-roles", 1, active1);
+    await().atMost(WAIT).until(() -> agent.activeVersion(MODEL).orElse(0) == 1);
+    assertThat(agent.recordOutcome("before", 1.0)).as("no A/B test: counted nowhere").isFalse();
+
+    // Arm A of a split by device: the version it runs, flagged; nothing to download, one model loaded.
+    long requestsBefore = server.requests().size();
+    server.publishDesired("dev-roles", 2, active1.recordingOutcomes());
+    await().atMost(WAIT).until(() -> server.reported("dev-roles").map(r -> r.appliedRevision() == 2).orElse(false));
+    for (int i = 0; i < 30; i++) {
+      String id = "a-" + i;
+      assertThat(agent.predict(MODEL, inputs(i), id).version()).isEqualTo(1);
+      assertThat(agent.recordOutcome(id, 2.0)).isTrue();
+    }
+    assertThat(server.requests()).hasSize((int) requestsBefore);
+    await().atMost(WAIT).until(() -> outcomes(1) == 30);
+    assertThat(outcomeSum(1)).isEqualTo(60.0);
+
+    // Arm B: the new version as the active one, flagged; once it serves, every outcome is its own.
+    server.publishDesired("dev-roles", 3, TestServer.assignment(MODEL, 2, v2, false).recordingOutcomes());
+    await().atMost(WAIT).until(() -> agent.activeVersion(MODEL).orElse(0) == 2);
+    for (int i = 0; i < 20; i++) {
+      String id = "b-" + i;
+      assertThat(agent.predict(MODEL, inputs(i), id).version()).isEqualTo(2);
+      assertThat(agent.recordOutcome(id, 3.0)).isTrue();
+    }
+    await().atMost(WAIT).until(() -> outcomes(2) == 20);
+    assertThat(outcomeSum(2)).isEqualTo(60.0);
+    assertThat(outcomes(1)).as("nothing more for the version it replaced").isEqualTo(30);
+
+    // Promoted: the flag is dropped and outcomes count nowhere again.
+    server.publishDesired("dev-roles", 4, TestServer.assignment(MODEL, 2, v2, false));
+    await().atMost(WAIT).until(() -> server.reported("dev-roles").map(r -> r.appliedRevision() == 4).orElse(false));
+    assertThat(agent.recordOutcome("after", 1.0)).isFalse();
   }
 
   private static Map<String, Tensor> inputs(int i) {

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.edgefleet.agent.EdgeAgent;
 import org.edgefleet.agent.Prediction;
@@ -32,6 +34,7 @@ public final class SimulatedDevice {
   private Map<String, Tensor> previousOutputs = Map.of();
   private final Outcomes.Sequence outcomes;
   private long requests;
+  private final Set<Integer> served = ConcurrentHashMap.newKeySet();
 
   /** Starts a new agent on the device's data directory. */
   interface Starter {
@@ -75,6 +78,7 @@ public final class SimulatedDevice {
         String requestId = id() + "/" + requests++;
         Prediction p = agent.predict(model, next.get(), requestId);
         previousOutputs = p.outputs();
+        served.add(p.version());
         double value = outcomes.next(p.version());
         if (Double.isFinite(value)) {
           agent.recordOutcome(requestId, value);
@@ -119,6 +123,14 @@ public final class SimulatedDevice {
 
   public DeviceProfile profile() {
     return profile;
+  }
+
+  /**
+   * The versions that served a request whose outcome the application reported (with outcomes
+   * only): which arms of an A/B test this device served.
+   */
+  public Set<Integer> servedVersions() {
+    return Set.copyOf(served);
   }
 
   /** Predictions that returned a result. */

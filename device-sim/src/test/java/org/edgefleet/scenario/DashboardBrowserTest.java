@@ -159,6 +159,7 @@ class DashboardBrowserTest {
       long ab = Canary.start(fleet, 3, "hw=rpi4", null, Map.of("kind", "ab", "ab", Map.of("share", 0.5, "plannedPerArm", AB_PLANNED)));
       driver.get(fleet.server.httpUrl() + "/ui/#/rollouts/" + ab);
       wait.until(d -> text(d.findElement(By.id("ab-count-b"))).endsWith(" of " + AB_PLANNED + " planned"));
+      assertThat(text(driver.findElement(By.id("ab-split")))).startsWith("by request");
       Canary.awaitStatus(fleet, ab, "AWAITING_APPROVAL", PATIENCE.multipliedBy(2));
       String decision = Canary.rollout(fleet, ab).get("readings").get("ab").get("decision").asText();
       assertThat(decision).isIn("B_BETTER", "A_BETTER", "NOT_SIGNIFICANT");

@@ -270,7 +270,8 @@ public final class EdgeAgent implements AutoCloseable {
   /**
    * Reports the outcome of a request made with {@link #predict(String, Map, String)} (a click, a
    * corrected label, revenue: any number the application wants to compare arms by). It goes to the
-   * arm that served the request and travels with the next telemetry batch; when the request was
+   * arm that served the request (in an A/B test split by device, the active version the device
+   * serves for its arm) and travels with the next telemetry batch; when the request was
    * sampled, it also follows its sample to the server, for the dataset export. Returns false when no
    * A/B split runs, so the outcome counts in no arm.
    *

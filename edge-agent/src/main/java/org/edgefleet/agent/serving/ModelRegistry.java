@@ -23,6 +23,8 @@ public final class ModelRegistry {
   private final ShadowRunner shadows;
   private final Map<String, ServingModel> active = new ConcurrentHashMap<>();
   private final Map<String, Companion> companions = new ConcurrentHashMap<>();
+  // Replaced whole by the agent loop, read by application threads.
+  private volatile Map<String, Integer> outcomeVersions = Map.of();
 
   public ModelRegistry(String deviceId, ShadowRunner shadows) {
     this.deviceId = deviceId;
@@ -66,8 +68,20 @@ public final class ModelRegistry {
   }
 
   /**
+   * The models whose active version records the outcomes of every request it serves (an A/B test
+   * split by device: the device serves one arm alone), each with the version named: outcomes count
+   * only while that version is the active one, so none from the version it replaces go to it.
+   * Replaces the set before; an empty map records none.
+   */
+  public void recordOutcomesOf(Map<String, Integer> versionByModel) {
+    outcomeVersions = Map.copyOf(versionByModel);
+  }
+
+  /**
    * Attributes an outcome to the arm that serves {@code requestId}, in every model running an A/B
-   * split now. Returns how many arms it was attributed to (0: no split is running).
+   * split now: by request, the arm beside the active version or the active version by the
+   * request's position; by device, the active version the desired state asks to record outcomes.
+   * Returns how many arms it was attributed to (0: no split is running).
    */
   public int recordOutcome(String requestId, double value) {
     if (requestId == null || !Double.isFinite(value)) {
@@ -83,6 +97,14 @@ public final class ModelRegistry {
       }
       ServingModel m = position < c.share() ? c.model() : active.get(e.getKey());
       if (m != null) {
+        m.metrics().recordOutcome(value);
+        attributed++;
+      }
+    }
+    for (Map.Entry<String, Integer> e : outcomeVersions.entrySet()) {
+      Companion c = companions.get(e.getKey());
+      ServingModel m = active.get(e.getKey());
+      if ((c == null || c.role() != SlotRole.ARM) && m != null && m.version() == e.getValue()) {
         m.metrics().recordOutcome(value);
         attributed++;
       }

@@ -2,7 +2,9 @@ package org.edgefleet.agent.update;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.edgefleet.agent.serving.Companion;
 import org.edgefleet.agent.serving.ModelRegistry;
@@ -16,8 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Gives an installed, inactive slot the role its assignment names: a candidate stays staged (it
  * passed its self-test at install and is switched to without a download when it is made
- * active); a shadow or an arm is self-tested, opened and run beside the active version. Runs on
- * the agent loop.
+ * active); a shadow or an arm is self-tested, opened and run beside the active version; an active
+ * version flagged to record outcomes gets the outcomes of the requests it serves. Runs on the agent loop.
  */
 final class RoleStager {
 
@@ -65,6 +67,17 @@ final class RoleStager {
         log.info("event=companion_stopped device={} model={} version={}", deviceId, name, c.get().model().version());
       }
     }
+  }
+
+  /**
+   * The device's part in an A/B test split by device: the outcomes the application reports go to
+   * each active version the desired state flags, while it serves. Set from every desired state
+   * accepted or signed again, so a restarted agent records as before.
+   */
+  void recordOutcomesAsAsked(DesiredState desired) {
+    Map<String, Integer> versions = new HashMap<>();
+    desired.models().stream().filter(ModelAssignment::recordOutcomes).forEach(a -> versions.put(a.name(), a.version()));
+    registry.recordOutcomesOf(versions);
   }
 
   private static boolean matches(Companion c, ModelAssignment a) {

@@ -157,6 +157,7 @@ public final class UpdateManager {
     if (verdict instanceof DesiredCheck.Same same) {
       desired = same.state();
       refreshed(desired);
+      roles.recordOutcomesAsAsked(desired);
       listener.onDesired(desired);
       if (desired.revision() <= state.appliedRevision() || desired.revision() == workingRevision) {
         log.debug("event=desired_state_known device={} revision={} applied={}", deviceId, desired.revision(),
@@ -177,6 +178,7 @@ public final class UpdateManager {
     retries.clear();
     retryAttempt = 0;
     roles.dropUnwanted(desired);
+    roles.recordOutcomesAsAsked(desired);
     for (ModelAssignment a : RoleStager.installOrder(desired)) {
       if (current != null && sameTarget(current, a)) {
         current = a; // keep the transfer going, under the new revision's terms

@@ -40,6 +40,36 @@ class ModelRolesTest {
     assertThat(d.health()).isNull();
     assertThat(d.models().get(0).share()).isNull();
     assertThat(d.models().get(0).role()).isEqualTo(SlotRole.ACTIVE);
+    assertThat(d.models().get(0).recordOutcomes()).isFalse();
+  }
+
+  @Test
+  void outcomesRecordedByTheActiveVersionRoundTripAndAreLeftOutWhenFalse() throws Exception {
+    DesiredState d = new DesiredState("dev-1", 3, T, List.of(in(2, SlotRole.ACTIVE).recordingOutcomes(), in(5, SlotRole.CANDIDATE)));
+    String wire = new String(MessageCodec.encode(d), StandardCharsets.UTF_8);
+    assertThat(wire).containsOnlyOnce("\"recordOutcomes\":true");
+    DesiredState back = MessageCodec.decode(MessageCodec.encode(d), DesiredState.class, SignedDesiredState.MAX_BYTES);
+    assertThat(back).isEqualTo(d);
+    assertThat(back.models().get(0).recordOutcomes()).isTrue();
+    assertThat(back.models().get(0).withSampling(null).recordOutcomes()).as("kept by withSampling").isTrue();
+    assertThat(back.models().get(1).recordOutcomes()).isFalse();
+    // An agent from before the field sees exactly what it saw: false is not written at all.
+    assertThat(new String(MessageCodec.encode(in(1, SlotRole.ACTIVE)), StandardCharsets.UTF_8)).doesNotContain("recordOutcomes");
+  }
+
+  @Test
+  void outcomesRecordedByAnythingButAnActiveVersionOrNotABooleanAreRefused() {
+    assertThatThrownBy(() -> in(2, SlotRole.SHADOW).recordingOutcomes()).hasMessageContaining("only an active version");
+    assertThatThrownBy(() -> in(2, SlotRole.CANDIDATE).recordingOutcomes()).hasMessageContaining("only an active version");
+    assertThatThrownBy(() -> ModelAssignment.arm("m", 2, REF, 0.5).recordingOutcomes()).hasMessageContaining("share of the requests");
+    for (String bad : List.of("\"yes\"", "\"true\"", "1", "[]", "{}")) {
+      String json = "{\"v\":1,\"deviceId\":\"dev-1\",\"revision\":2,\"issuedAt\":\"2026-11-23T12:00:00Z\","
+          + "\"expiresAt\":\"2026-11-24T12:00:00Z\",\"models\":[{\"name\":\"m\",\"version\":1,\"role\":\"active\","
+          + "\"allowRollback\":false,\"recordOutcomes\":" + bad + ",\"bundle\":{\"digest\":\"" + "ab".repeat(32)
+          + "\",\"size\":10,\"chunkSize\":10,\"chunkHashes\":[\"" + "cd".repeat(32) + "\"]}}]}";
+      assertThatThrownBy(() -> MessageCodec.decode(json.getBytes(StandardCharsets.UTF_8), DesiredState.class,
+          SignedDesiredState.MAX_BYTES)).as(bad).isInstanceOf(MessageException.class);
+    }
   }
 
   @Test

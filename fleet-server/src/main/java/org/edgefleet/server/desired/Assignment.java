@@ -8,9 +8,11 @@ import org.edgefleet.protocol.message.SlotRole;
  * an arm needs one, a candidate may stand alone (the device keeps whatever it runs).
  *
  * @param share the fraction of requests an arm serves, above 0 and below 1; null for other roles
+ * @param recordOutcomes whether the device attributes its application's outcomes to this active
+ *     version while it serves (its part in an A/B test split by device)
  */
 public record Assignment(String model, int version, String digest, long rolloutId, SlotRole role, Double share,
-    Beside beside) {
+    Beside beside, boolean recordOutcomes) {
 
   /** The active version a candidate, shadow or arm runs beside. */
   public record Beside(int version, String digest) {}
@@ -30,10 +32,24 @@ public record Assignment(String model, int version, String digest, long rolloutI
     if (beside != null && beside.version() == version) {
       throw new IllegalArgumentException("assignment of " + model + " v" + version + " cannot stand beside itself");
     }
+    if (recordOutcomes && role != SlotRole.ACTIVE) {
+      throw new IllegalArgumentException("assignment of " + model + " v" + version + ": only an active version records "
+          + "outcomes, not a " + role.wireName());
+    }
+  }
+
+  /** The version in a role, recording no outcomes of its own. */
+  public Assignment(String model, int version, String digest, long rolloutId, SlotRole role, Double share, Beside beside) {
+    this(model, version, digest, rolloutId, role, share, beside, false);
   }
 
   /** The version as the one that serves. */
   public Assignment(String model, int version, String digest, long rolloutId) {
     this(model, version, digest, rolloutId, SlotRole.ACTIVE, null, null);
+  }
+
+  /** The version as the one that serves, with the outcomes the device reports attributed to it (one arm of an A/B test). */
+  public static Assignment recordingOutcomes(String model, int version, String digest, long rolloutId) {
+    return new Assignment(model, version, digest, rolloutId, SlotRole.ACTIVE, null, null, true);
   }
 }

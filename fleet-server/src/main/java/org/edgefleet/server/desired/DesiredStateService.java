@@ -257,8 +257,9 @@ public final class DesiredStateService implements DeviceListener {
           b.version() < highest)));
       // Asking for less than the highest version ever registered is a rollback the device must accept.
       boolean rollback = a.role() == SlotRole.ACTIVE && a.version() < highest;
-      assigned.add(new ModelAssignment(a.model(), a.version(), a.role(), v.get().bundle(), rollback, a.share())
-          .withSampling(sampling.of(a.model(), a.version()).orElse(null)));
+      ModelAssignment m = new ModelAssignment(a.model(), a.version(), a.role(), v.get().bundle(), rollback, a.share())
+          .withSampling(sampling.of(a.model(), a.version()).orElse(null));
+      assigned.add(a.recordOutcomes() ? m.recordingOutcomes() : m);
     }
     // Signed afresh at every publication: the expiry counts from now, not from the revision's change.
     Instant now = clock.instant();

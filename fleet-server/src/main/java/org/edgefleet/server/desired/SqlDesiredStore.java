@@ -14,7 +14,7 @@ import org.edgefleet.server.store.Transaction;
 /** {@link DesiredStore} in SQL that SQLite and PostgreSQL both run. */
 public final class SqlDesiredStore implements DesiredStore {
 
-  private static final String COLUMNS = "model, version, digest, rollout_id, role, share, beside_version, beside_digest";
+  private static final String COLUMNS = "model, version, digest, rollout_id, role, share, beside_version, beside_digest, record_outcomes";
 
   private final Transaction tx;
 
@@ -31,12 +31,13 @@ public final class SqlDesiredStore implements DesiredStore {
   @Override
   public long assign(String deviceId, Assignment a, Instant now) {
     Assignment.Beside beside = a.beside();
-    tx.update("INSERT INTO assignments (device_id, " + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    tx.update("INSERT INTO assignments (device_id, " + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
         + "ON CONFLICT (device_id, model) DO UPDATE SET version = excluded.version, digest = excluded.digest, "
         + "rollout_id = excluded.rollout_id, role = excluded.role, share = excluded.share, "
-        + "beside_version = excluded.beside_version, beside_digest = excluded.beside_digest", deviceId, a.model(), a.version(),
+        + "beside_version = excluded.beside_version, beside_digest = excluded.beside_digest, "
+        + "record_outcomes = excluded.record_outcomes", deviceId, a.model(), a.version(),
         a.digest(), a.rolloutId(), a.role().wireName(), a.share(), beside == null ? null : beside.version(),
-        beside == null ? null : beside.digest());
+        beside == null ? null : beside.digest(), a.recordOutcomes() ? 1 : 0);
     return bumpRevision(deviceId, now);
   }
 
@@ -69,7 +70,7 @@ public final class SqlDesiredStore implements DesiredStore {
   public List<Desired> all() {
     Map<String, List<Assignment>> byDevice = new HashMap<>();
     tx.query("SELECT " + COLUMNS + ", device_id FROM assignments ORDER BY model", rs ->
-        byDevice.computeIfAbsent(rs.getString(9), k -> new ArrayList<>()).add(assignment(rs)));
+        byDevice.computeIfAbsent(rs.getString(10), k -> new ArrayList<>()).add(assignment(rs)));
     return tx.query("SELECT device_id, revision, issued_at FROM desired ORDER BY device_id", rs -> new Desired(rs.getString(1),
         rs.getLong(2), Instant.ofEpochMilli(rs.getLong(3)), byDevice.getOrDefault(rs.getString(1), List.of())));
   }
@@ -103,6 +104,6 @@ public final class SqlDesiredStore implements DesiredStore {
     int besideVersion = rs.getInt(7);
     Assignment.Beside beside = rs.wasNull() ? null : new Assignment.Beside(besideVersion, rs.getString(8));
     return new Assignment(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getLong(4), SlotRole.fromWireName(rs.getString(5)),
-        shareOrNull, beside);
+        shareOrNull, beside, rs.getInt(9) != 0);
   }
 }

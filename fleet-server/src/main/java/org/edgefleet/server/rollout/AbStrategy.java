@@ -5,7 +5,7 @@ import org.edgefleet.server.experiment.AbComparison;
 
 /**
  * A/B: every target sends its share of requests to the new version (arm B) beside the active one
- * (arm A). The arms are judged once both reached the sample size declared in the plan, never
+ * (arm A), or (split by device) each target serves one arm. The arms are judged once both reached the sample size declared in the plan, never
  * before; then the rollout waits for an operator: promote makes the new version active on the
  * whole cohort (gated as a canary's last stage), abort keeps arm A. The verdict and both arms'
  * means with their 95 % intervals are in the history and on GET /api/v1/rollouts/{id}.
@@ -20,6 +20,12 @@ final class AbStrategy extends RoleStageStrategy {
   Verdict decideFirstStage(StageState s, String where) {
     AbComparison ab = s.roles() == null ? null : s.roles().ab();
     long planned = spec.ab().plannedPerArm();
+    RoleReadings.Arms devices = s.roles() == null ? null : s.roles().arms();
+    if (devices != null && devices.split() == AbSplit.DEVICE && (devices.a() == 0 || devices.b() == 0)
+        && devices.a() + devices.b() > 0) {
+      return Verdict.waiting("A/B split by device: arm " + (devices.a() == 0 ? "A" : "B") + " holds none of the "
+          + (devices.a() + devices.b()) + " targets, so it collects no outcomes; abort, and split by request or target more devices");
+    }
     if (ab == null || ab.decision() == AbComparison.Decision.COLLECTING) {
       return Verdict.waiting("A/B collecting outcomes: " + (ab == null ? "fewer than 2 per arm" : ab.a().count() + " in arm A, "
           + ab.b().count() + " in arm B") + " of the " + planned + " per arm planned");

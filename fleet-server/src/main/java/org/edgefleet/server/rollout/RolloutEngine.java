@@ -100,20 +100,29 @@ public final class RolloutEngine {
   /**
    * What the targets of a shadow or A/B rollout report since it began: the new version (shadow
    * comparison, outcomes as arm B) and the version they ran before (arm A); empty for other kinds.
+   * Split by request both arms are read on every target; split by device, arm B on the targets
+   * the stable hash put in it and arm A on the others.
    */
   Optional<RoleReadings> roleReadings(Transaction tx, Rollout r) {
     if (r.strategy().kind() != Strategy.SHADOW && r.strategy().kind() != Strategy.AB) {
       return Optional.empty();
     }
     List<TouchedTarget> touched = stores.apply(tx).touched(r.id());
-    List<String> ids = touched.stream().map(TouchedTarget::deviceId).toList();
-    ModelMetrics.Version candidate = telemetry.metrics(tx, r.model(), r.version(), ids, r.createdAt());
-    ModelMetrics.Version baseline = previousVersion(touched, r)
-        .map(v -> telemetry.metrics(tx, r.model(), v, ids, r.createdAt())).orElse(null);
-    AbComparison ab = r.strategy().kind() == Strategy.AB && baseline != null && baseline.outcomes() != null
-        && candidate.outcomes() != null ? AbComparison.of(baseline.outcomes(), candidate.outcomes(),
-        r.strategy().ab().plannedPerArm()) : null;
-    return Optional.of(new RoleReadings(candidate, baseline, ab));
+    AbSpec spec = r.strategy().ab();
+    boolean byDevice = spec != null && spec.split() == AbSplit.DEVICE;
+    List<TouchedTarget> armA = byDevice ? touched.stream().filter(t -> !spec.inArmB(t.deviceId(), r.id())).toList() : touched;
+    List<TouchedTarget> armB = byDevice ? touched.stream().filter(t -> spec.inArmB(t.deviceId(), r.id())).toList() : touched;
+    ModelMetrics.Version candidate = telemetry.metrics(tx, r.model(), r.version(), ids(armB), r.createdAt());
+    ModelMetrics.Version baseline = previousVersion(armA, r)
+        .map(v -> telemetry.metrics(tx, r.model(), v, ids(armA), r.createdAt())).orElse(null);
+    AbComparison ab = spec != null && baseline != null && baseline.outcomes() != null
+        && candidate.outcomes() != null ? AbComparison.of(baseline.outcomes(), candidate.outcomes(), spec.plannedPerArm()) : null;
+    RoleReadings.Arms arms = spec == null ? null : new RoleReadings.Arms(spec.split(), armA.size(), armB.size());
+    return Optional.of(new RoleReadings(candidate, baseline, ab, arms));
+  }
+
+  private static List<String> ids(List<TouchedTarget> targets) {
+    return targets.stream().map(TouchedTarget::deviceId).toList();
   }
 
   // The version most touched devices had before the rollout, other than the rollout's own.

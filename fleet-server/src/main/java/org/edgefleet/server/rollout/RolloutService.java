@@ -315,6 +315,10 @@ public final class RolloutService implements DeviceListener {
     if (store.lock(rolloutId).isEmpty()) {
       return;
     }
+    // Arm A of an A/B test split by device keeps its version under the rollout: serving it is not taking the new one.
+    if (a.get().recordOutcomes() && store.find(rolloutId, 0).filter(r -> r.version() == u.version()).isEmpty()) {
+      return;
+    }
     TargetState next = TargetState.of(u.state());
     Optional<TargetState> current = store.targetState(rolloutId, u.deviceId());
     if (current.isEmpty() || !current.get().movesTo(next)) {

@@ -108,9 +108,12 @@ final class Stages {
     Optional<Assignment> next = problems.isEmpty() ? assignment(d, v, r, r.strategy().stages().get(stage).role(), previous)
         : Optional.empty();
     if (next.isEmpty()) {
-      TargetCheck.Refused skip = problems.isEmpty() ? new TargetCheck.Refused(d.id(), "no_active_version", "a "
-          + r.strategy().stages().get(stage).role().wireName() + " runs beside an active version of " + v.name()
-          + " and the device runs none") : TargetCheck.refused(d.id(), problems);
+      TargetCheck.Refused skip = !problems.isEmpty() ? TargetCheck.refused(d.id(), problems)
+          : splitsByDevice(r, r.strategy().stages().get(stage).role()) ? new TargetCheck.Refused(d.id(), "no_active_version",
+          "the device falls in arm A of an A/B test split by device, which keeps the version it serves, and it serves no "
+          + "version of " + v.name() + " other than the new v" + v.version())
+          : new TargetCheck.Refused(d.id(), "no_active_version", "a " + r.strategy().stages().get(stage).role().wireName()
+          + " runs beside an active version of " + v.name() + " and the device runs none");
       store.addTarget(r.id(), d.id(), stage, TargetState.SKIPPED, previous, now);
       store.updateTarget(r.id(), d.id(), TargetState.SKIPPED, skip.reason(), skip.details(), now);
       skippedDevices.add(d.id());
@@ -124,22 +127,40 @@ final class Stages {
    * The assignment of the version in the stage's role. A candidate, shadow or arm stays beside the
    * active version the device had assigned before, else the registered version it reports active;
    * a shadow or an arm without one cannot run (empty). A device that serves the version already keeps serving it.
+   * An arm split by device is an active version that records outcomes: the new one on the devices of
+   * arm B, and on those of arm A the version they serve (never the new one; empty when they serve no other).
    */
   Optional<Assignment> assignment(DeviceRecord d, ModelVersion v, Rollout r, SlotRole role, Optional<Assignment> previous) {
+    if (splitsByDevice(r, role)) {
+      if (r.strategy().ab().inArmB(d.id(), r.id())) {
+        return Optional.of(Assignment.recordingOutcomes(v.name(), v.version(), v.digest(), r.id()));
+      }
+      return runsAlready(d, v) ? Optional.empty() : activeBefore(d, v, previous)
+          .map(a -> Assignment.recordingOutcomes(v.name(), a.version(), a.digest(), r.id()));
+    }
     Assignment active = new Assignment(v.name(), v.version(), v.digest(), r.id());
     if (role == SlotRole.ACTIVE || runsAlready(d, v)) {
       return Optional.of(active);
     }
-    Optional<Assignment.Beside> beside = previous.filter(p -> p.role() == SlotRole.ACTIVE)
-        .map(p -> new Assignment.Beside(p.version(), p.digest()))
-        .or(() -> reportedActive(d, v.name()).flatMap(version -> registry.find(v.name(), version))
-            .map(m -> new Assignment.Beside(m.version(), m.digest())))
-        .filter(b -> b.version() != v.version());
+    Optional<Assignment.Beside> beside = activeBefore(d, v, previous);
     if (beside.isEmpty() && role != SlotRole.CANDIDATE) {
       return Optional.empty();
     }
     Double share = role == SlotRole.ARM ? r.strategy().ab().share() : null;
     return Optional.of(new Assignment(v.name(), v.version(), v.digest(), r.id(), role, share, beside.orElse(null)));
+  }
+
+  static boolean splitsByDevice(Rollout r, SlotRole role) {
+    return role == SlotRole.ARM && r.strategy().ab().split() == AbSplit.DEVICE;
+  }
+
+  // The version other than v the device had assigned active before, else the registered one it reports active.
+  private Optional<Assignment.Beside> activeBefore(DeviceRecord d, ModelVersion v, Optional<Assignment> previous) {
+    return previous.filter(p -> p.role() == SlotRole.ACTIVE)
+        .map(p -> new Assignment.Beside(p.version(), p.digest()))
+        .or(() -> reportedActive(d, v.name()).flatMap(version -> registry.find(v.name(), version))
+            .map(m -> new Assignment.Beside(m.version(), m.digest())))
+        .filter(b -> b.version() != v.version());
   }
 
   private static Optional<Integer> reportedActive(DeviceRecord d, String model) {
@@ -165,7 +186,9 @@ final class Stages {
     int switched = 0;
     for (TouchedTarget t : stores.apply(tx).touched(r.id())) {
       Optional<Assignment> current = desired.assignment(tx, t.deviceId(), r.model());
-      if (current.isEmpty() || current.get().rolloutId() != r.id() || current.get().role() == role) {
+      // An arm split by device is active already, but records outcomes until it is promoted.
+      if (current.isEmpty() || current.get().rolloutId() != r.id() || current.get().role() == role
+          && !current.get().recordOutcomes()) {
         continue;
       }
       Assignment.Beside beside = current.get().beside();

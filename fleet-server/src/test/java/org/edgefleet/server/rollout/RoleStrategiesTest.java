@@ -52,7 +52,7 @@ class RoleStrategiesTest {
 
   private static RoleReadings shadowReading(long runs, Double agreement, double diff) {
     ModelMetrics.Shadow s = new ModelMetrics.Shadow(0, runs, agreement, Map.of("score", diff));
-    return new RoleReadings(new ModelMetrics.Version(2, runs, 0, 0, null, 4, s, null, null), null, null);
+    return new RoleReadings(new ModelMetrics.Version(2, runs, 0, 0, null, 4, s, null, null), null, null, null);
   }
 
   @Test
@@ -74,12 +74,12 @@ class RoleStrategiesTest {
   private static RoleReadings arms(long n, double meanA, double meanB, long planned) {
     ArmStats a = ArmStats.of(n, meanA * n, (meanA * meanA + 1) * n);
     ArmStats b = ArmStats.of(n, meanB * n, (meanB * meanB + 1) * n);
-    return new RoleReadings(null, null, AbComparison.of(a, b, planned));
+    return new RoleReadings(null, null, AbComparison.of(a, b, planned), null);
   }
 
   @Test
   void abJudgesOnlyAtThePlannedSampleSizeThenAsksTheOperator() {
-    RolloutStrategy ab = RolloutStrategy.of(plan(Strategy.AB, null, null, new AbSpec(0.5, 400)));
+    RolloutStrategy ab = RolloutStrategy.of(plan(Strategy.AB, null, null, new AbSpec(0.5, AbSplit.REQUEST, 400)));
     assertThat(ab.decide(staging(4, 4, 0, null)).reason()).contains("fewer than 2 per arm");
     Verdict early = ab.decide(staging(4, 4, 0, arms(100, 1.0, 2.0, 400)));
     assertThat(early.kind()).as("a large early difference is no verdict: no peeking").isEqualTo(Verdict.Kind.WAIT);
@@ -90,5 +90,16 @@ class RoleStrategiesTest {
     assertThat(ab.decide(staging(4, 4, 0, arms(400, 1.0, 1.01, 400))).reason()).contains("not significant");
     assertThat(ab.decide(staging(4, 4, 0, arms(400, 1.5, 1.0, 400))).reason()).contains("arm A (the active version) is better");
     assertThat(ab.decide(staging(4, 2, 2, null)).kind()).as("half the arms failed to start").isEqualTo(Verdict.Kind.ABORT);
+  }
+
+  @Test
+  void abSplitByDeviceWithAnEmptyArmSaysSoInsteadOfCollectingForever() {
+    RolloutStrategy ab = RolloutStrategy.of(plan(Strategy.AB, null, null, new AbSpec(0.5, AbSplit.DEVICE, 400)));
+    RoleReadings noArmA = new RoleReadings(null, null, null, new RoleReadings.Arms(AbSplit.DEVICE, 0, 1));
+    Verdict v = ab.decide(staging(1, 1, 0, noArmA));
+    assertThat(v.kind()).isEqualTo(Verdict.Kind.WAIT);
+    assertThat(v.reason()).contains("arm A holds none of the 1 targets", "split by request");
+    RoleReadings both = new RoleReadings(null, null, null, new RoleReadings.Arms(AbSplit.DEVICE, 3, 2));
+    assertThat(ab.decide(staging(5, 5, 0, both)).reason()).contains("fewer than 2 per arm");
   }
 }

@@ -47,7 +47,7 @@ class StrategyOptionsTest {
         .isEqualTo(AbComparison.plannedSampleSize(1.0, 0.5));
     assertThat(StrategySpec.fromJson(ab.toJson())).isEqualTo(ab);
     assertThat(parse("{\"kind\":\"ab\",\"ab\":{\"plannedPerArm\":300,\"split\":\"request\"}}").ab())
-        .isEqualTo(new AbSpec(0.5, 300));
+        .isEqualTo(new AbSpec(0.5, AbSplit.REQUEST, 300));
   }
 
   @Test
@@ -60,7 +60,46 @@ class StrategyOptionsTest {
     refused("{\"kind\":\"ab\",\"ab\":{\"plannedPerArm\":1}}", "bad_ab", "ab.plannedPerArm");
     refused("{\"kind\":\"ab\",\"ab\":{\"plannedPerArm\":10,\"share\":1}}", "bad_ab", "ab.share");
     refused("{\"kind\":\"ab\",\"ab\":{\"outcomeSd\":-1,\"minEffect\":1}}", "bad_ab", "above 0");
-    refused("{\"kind\":\"ab\",\"ab\":{\"plannedPerArm\":10,\"split\":\"device\"}}", "bad_ab", "ab.split", "request");
+  }
+
+  @Test
+  void anABTestSplitsByRequestUnlessItSaysByDeviceAndAnUnknownSplitNamesBoth() {
+    assertThat(parse("{\"kind\":\"ab\",\"ab\":{\"plannedPerArm\":300}}").ab().split()).isEqualTo(AbSplit.REQUEST);
+    StrategySpec byDevice = parse("{\"kind\":\"ab\",\"ab\":{\"plannedPerArm\":300,\"split\":\"device\",\"share\":0.3}}");
+    assertThat(byDevice.ab()).isEqualTo(new AbSpec(0.3, AbSplit.DEVICE, 300));
+    assertThat(byDevice.stages()).extracting(StageSpec::role).containsExactly(SlotRole.ARM, SlotRole.ACTIVE);
+    assertThat(byDevice.toJson()).contains("\"split\":\"device\"");
+    assertThat(StrategySpec.fromJson(byDevice.toJson())).isEqualTo(byDevice);
+    // A plan stored before the split existed reads as split by request.
+    assertThat(StrategySpec.fromJson("{\"kind\":\"ab\",\"ab\":{\"share\":0.5,\"plannedPerArm\":300}}").ab().split())
+        .isEqualTo(AbSplit.REQUEST);
+    for (String bad : java.util.List.of("\"Device\"", "\"devices\"", "\"\"", "\"request \"", "\"" + "x".repeat(10_000) + "\"")) {
+      refused("{\"kind\":\"ab\",\"ab\":{\"plannedPerArm\":10,\"split\":" + bad + "}}", "bad_ab", "ab.split", "\"request\"",
+          "\"device\"");
+    }
+    refused("{\"kind\":\"ab\",\"ab\":{\"plannedPerArm\":10,\"split\":1}}", "bad_ab", "ab.split");
+    assertThatThrownBy(() -> parse("{\"kind\":\"ab\",\"ab\":{\"plannedPerArm\":10,\"split\":\"" + "x".repeat(10_000) + "\"}}"))
+        .satisfies(e -> assertThat(e.getMessage()).as("a hostile value is not echoed whole").hasSizeLessThan(300));
+    refused("{\"kind\":\"ab\",\"ab\":{\"plannedPerArm\":10,\"split\":[\"device\"]}}", "bad_strategy", "ab.split");
+    refused("{\"kind\":\"ab\",\"ab\":{\"plannedPerArm\":10,\"split\":\"device\",\"share\":0}}", "bad_ab", "devices arm B");
+  }
+
+  @Test
+  void splitByDeviceTheSameDevicesFallInArmBAtEveryEvaluationAndTheShareHolds() {
+    AbSpec ab = new AbSpec(0.3, AbSplit.DEVICE, 100);
+    java.util.Set<String> first = new java.util.HashSet<>();
+    for (int i = 0; i < 1000; i++) {
+      if (ab.inArmB("dev-" + i, 42)) {
+        first.add("dev-" + i);
+      }
+    }
+    assertThat(first.size()).as("about 30 %% of 1,000 devices").isBetween(250, 350);
+    for (int i = 0; i < 1000; i++) {
+      assertThat(new AbSpec(0.3, AbSplit.DEVICE, 100).inArmB("dev-" + i, 42)).as("dev-" + i).isEqualTo(first.contains("dev-" + i));
+    }
+    long another = java.util.stream.IntStream.range(0, 1000).filter(i -> ab.inArmB("dev-" + i, 43) != first.contains("dev-" + i))
+        .count();
+    assertThat(another).as("another rollout draws other devices").isGreaterThan(200);
   }
 
   @Test
