@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.edgefleet.agent.transport.CoapOptions;
+import org.edgefleet.fault.LossyUdpRelay;
 import org.edgefleet.server.config.Settings;
 import org.edgefleet.sim.DeviceProfile;
 import org.edgefleet.sim.FleetSimulator;

@@ -25,17 +25,17 @@ import org.slf4j.LoggerFactory;
  * server went away, a block exhausted its retransmissions) resumes at its first missing block when
  * the agent asks for the chunk again. A complete chunk goes to the sink as a chunk frame with the
  * hash of what arrived; the agent's download checks it against the signed chunk hash and asks
- * again for a chunk that does not match. A block whose number, size or length is not the one asked
+ * again for a chunk that does not match. Public for tools and benchmarks that fetch bundles as an agent does. A block whose number, size or length is not the one asked
  * for is dropped and the chunk's fetch fails, to be asked for again.
  */
-final class BlockFetcher implements ChunkFetcher {
+public final class BlockFetcher implements ChunkFetcher {
 
   private static final Logger log = LoggerFactory.getLogger(BlockFetcher.class);
   // Partial chunks held at most: a few windows' worth, so a bundle given up cannot pile up.
   private static final int MAX_PARTIALS = 64;
 
   /** Receives each complete chunk as a frame, on a Californium thread. */
-  interface Sink {
+  public interface Sink {
     void chunk(byte[] frame);
   }
 
@@ -48,7 +48,8 @@ final class BlockFetcher implements ChunkFetcher {
   private final AtomicLong blocks = new AtomicLong();
   private final AtomicLong badBlocks = new AtomicLong();
 
-  BlockFetcher(Endpoint endpoint, String serverUrl, int blockSize, Sink sink) {
+  /** @param endpoint an endpoint without transparent blockwise handling ({@link CoapEndpoints#blocks}) */
+  public BlockFetcher(Endpoint endpoint, String serverUrl, int blockSize, Sink sink) {
     this.endpoint = endpoint;
     this.serverUrl = serverUrl;
     this.szx = BlockOption.size2Szx(blockSize);
@@ -101,11 +102,11 @@ final class BlockFetcher implements ChunkFetcher {
   }
 
   /** Blocks received, and blocks dropped for not being the one asked for; for tests and benchmarks. */
-  long blocksReceived() {
+  public long blocksReceived() {
     return blocks.get();
   }
 
-  long blocksRefused() {
+  public long blocksRefused() {
     return badBlocks.get();
   }
 

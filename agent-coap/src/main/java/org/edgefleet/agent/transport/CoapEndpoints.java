@@ -19,7 +19,7 @@ import org.eclipse.californium.scandium.dtls.pskstore.AdvancedSinglePskStore;
  * ({@link Configuration#createStandardWithoutFile()}): the standard one writes a file into the
  * working directory.
  */
-final class CoapEndpoints {
+public final class CoapEndpoints {
 
   private static final int BLOCK_BYTES = 1024;
   // Largest uplink message (a telemetry batch), also what the server reassembles at most.
@@ -27,13 +27,13 @@ final class CoapEndpoints {
 
   private CoapEndpoints() {}
 
-  static CoapEndpoint uplink(Duration ackTimeout, String pskIdentity, byte[] pskKey) {
+  public static CoapEndpoint uplink(Duration ackTimeout, String pskIdentity, byte[] pskKey) {
     Configuration c = base(ackTimeout);
     c.set(CoapConfig.MAX_RESOURCE_BODY_SIZE, MAX_BODY_BYTES);
     return build(c, pskIdentity, pskKey);
   }
 
-  static CoapEndpoint blocks(Duration ackTimeout, String pskIdentity, byte[] pskKey) {
+  public static CoapEndpoint blocks(Duration ackTimeout, String pskIdentity, byte[] pskKey) {
     Configuration c = base(ackTimeout);
     c.set(CoapConfig.MAX_RESOURCE_BODY_SIZE, 0); // no transparent blockwise: BlockFetcher asks block by block
     return build(c, pskIdentity, pskKey);

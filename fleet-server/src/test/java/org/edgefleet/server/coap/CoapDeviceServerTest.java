@@ -168,15 +168,19 @@ class CoapDeviceServerTest {
   void malformedDatagramsAreAnsweredWithoutHarmAndCounted() throws Exception {
     CoapDeviceServer side = server.coap().orElseThrow();
     RawUdp raw = new RawUdp(side.port());
-    // A confirmable GET with an unknown critical option (9) and one whose option runs past the datagram.
-    byte[] unknownCritical = {0x40, 0x01, 0x12, 0x34, (byte) 0x90};
-    byte[] truncatedOption = {0x40, 0x01, 0x12, 0x35, (byte) 0xd5, 0x00};
-    byte[] answer1 = raw.exchange(unknownCritical);
-    byte[] answer2 = raw.exchange(truncatedOption);
+    // Confirmable GETs with an unknown critical option (25), an option that runs past the datagram,
+    // and a payload marker with no payload (RFC 7252 3.1: a format error).
+    byte[][] hostile = {
+        {0x40, 0x01, 0x12, 0x34, (byte) 0xd0, 0x0c},
+        {0x40, 0x01, 0x12, 0x35, (byte) 0xd5, 0x00},
+        {0x40, 0x01, 0x12, 0x36, (byte) 0xff}};
+    for (byte[] datagram : hostile) {
+      byte[] answer = raw.exchange(datagram);
+      assertThat(answer).as("an answer").isNotNull();
+      assertThat(answer[1] & 0xff).as("4.02 Bad Option, or 4.00").isIn(4 << 5 | 2, 4 << 5);
+    }
     raw.close();
-    assertThat(answer1).as("an answer to the unknown critical option").isNotNull();
-    assertThat(answer2).as("an answer to the truncated option").isNotNull();
-    await().atMost(LONG).until(() -> side.refused("malformed") >= 2);
+    await().atMost(LONG).until(() -> side.refused("malformed") >= hostile.length);
     assertThat(coap.post("/d/mcu-4/reported", MessageCodec.encode(report("mcu-4"))).getCode()).isEqualTo(ResponseCode.CHANGED);
   }
 

@@ -1,4 +1,4 @@
-package org.edgefleet.scenario;
+package org.edgefleet.fault;
 
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -16,14 +16,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A loopback UDP relay in front of a server port that loses and reorders datagrams both ways: each
+ * A loopback UDP relay (tests and benchmarks of CoAP) in front of a server port that loses and reorders datagrams both ways: each
  * is dropped with probability {@code loss}, or held back 5-25 ms with probability {@code reorder}
  * (so the datagrams after it overtake it). One upstream socket per client, so answers find their
  * client. Bounded: at most {@link #MAX_CLIENTS} clients, daemon threads, stopped by {@link #close}.
  */
-final class LossyUdpRelay implements AutoCloseable {
+public final class LossyUdpRelay implements AutoCloseable {
 
-  static final int MAX_CLIENTS = 128;
+  public static final int MAX_CLIENTS = 128;
 
   private final InetSocketAddress target;
   private final double loss;
@@ -37,7 +37,8 @@ final class LossyUdpRelay implements AutoCloseable {
   private final AtomicLong passed = new AtomicLong();
   private volatile boolean closed;
 
-  LossyUdpRelay(int targetPort, double loss, double reorder, long seed) throws IOException {
+  /** Relays to {@code targetPort} on loopback; {@code seed} makes the losses repeatable for one order of datagrams. */
+  public LossyUdpRelay(int targetPort, double loss, double reorder, long seed) throws IOException {
     this.target = new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort);
     this.loss = loss;
     this.reorder = reorder;
@@ -46,23 +47,23 @@ final class LossyUdpRelay implements AutoCloseable {
     daemon(this::fromClients, "udp-relay-front").start();
   }
 
-  int port() {
+  public int port() {
     return front.getLocalPort();
   }
 
-  String coapUrl() {
+  public String coapUrl() {
     return "coap://127.0.0.1:" + port();
   }
 
-  long dropped() {
+  public long dropped() {
     return dropped.get();
   }
 
-  long reordered() {
+  public long reordered() {
     return held.get();
   }
 
-  long passed() {
+  public long passed() {
     return passed.get();
   }
 
