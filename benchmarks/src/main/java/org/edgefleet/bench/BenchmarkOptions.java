@@ -3,6 +3,7 @@ package org.edgefleet.bench;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.edgefleet.bench.coap.CoapTransferBenchmark;
 import org.edgefleet.bench.footprint.FootprintBenchmark;
 import org.edgefleet.bench.footprint.JvmFlagSet;
 import org.edgefleet.bench.localapi.LocalApiBenchmark;
@@ -160,6 +161,22 @@ final class BenchmarkOptions {
     LocalApiBenchmark.Settings settings(boolean quick) {
       return new LocalApiBenchmark.Settings(pick(warmup, quick, 1, 12), pick(rounds, quick, 2, 20),
           pick(smallCalls, quick, 20, 250), pick(largeCalls, quick, 1, 5));
+    }
+  }
+
+  static final class Coap {
+    @Option(names = "--coap-bundle-bytes", description = "Size of the bundle transferred (default 1048576; quick 131072)")
+    Integer bundleBytes;
+
+    @Option(names = "--coap-rounds", description = "Recorded transfers per side and link (default 5; quick 1)")
+    Integer rounds;
+
+    @Option(names = "--coap-loss", description = "Share of datagrams dropped each way in the lossy runs (default 0.05)")
+    Double loss;
+
+    CoapTransferBenchmark.Settings settings(boolean quick) {
+      return new CoapTransferBenchmark.Settings(pick(bundleBytes, quick, 128 * 1024, 1024 * 1024), pick(rounds, quick, 1, 5),
+          pick(loss, quick, 0.05, 0.05));
     }
   }
 

@@ -3,6 +3,7 @@ package org.edgefleet.bench;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.edgefleet.bench.coap.CoapTransferBenchmark;
 import org.edgefleet.bench.footprint.FootprintBenchmark;
 import org.edgefleet.bench.localapi.LocalApiBenchmark;
 import org.edgefleet.bench.predict.PredictBenchmark;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Mixin;
     description = "Measures EdgeFleet against baselines taken in the same run, because the machines are shared and noisy.",
     subcommands = {BenchmarksCli.All.class, BenchmarksCli.Predict.class, BenchmarksCli.Shadow.class, BenchmarksCli.Rollout.class, BenchmarksCli.Canary.class,
         BenchmarksCli.Telemetry.class, BenchmarksCli.Footprint.class, BenchmarksCli.Quantize.class,
-        BenchmarksCli.Published.class, BenchmarksCli.LocalApi.class, BenchmarksCli.ScaleOut.class})
+        BenchmarksCli.Published.class, BenchmarksCli.LocalApi.class, BenchmarksCli.ScaleOut.class, BenchmarksCli.Coap.class})
 public final class BenchmarksCli implements Runnable {
 
   @CommandLine.Spec
@@ -183,6 +184,17 @@ public final class BenchmarksCli implements Runnable {
     @Override
     List<Named> benchmarks() {
       return List.of(new Named(LocalApiBenchmark.NAME, dir -> LocalApiBenchmark.run(dir, options.settings(quick()))));
+    }
+  }
+
+  @Command(name = "coap", mixinStandardHelpOptions = true,
+      description = "Bundle transfer over CoAP as an agent fetches it vs raw Californium block-wise GET, on loopback and with loss.")
+  static final class Coap extends BenchmarkRun {
+    @Mixin BenchmarkOptions.Coap options;
+
+    @Override
+    List<Named> benchmarks() {
+      return List.of(new Named(CoapTransferBenchmark.NAME, dir -> CoapTransferBenchmark.run(dir, options.settings(quick()))));
     }
   }
 

@@ -3,6 +3,7 @@ package org.edgefleet.sim;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.edgefleet.agent.transport.ChunkFetcher;
 import org.edgefleet.agent.transport.Transport;
 import org.edgefleet.agent.transport.TransportFactory;
 import org.edgefleet.agent.transport.TransportListener;
@@ -107,6 +108,14 @@ final class FaultyTransport implements Transport {
       return CompletableFuture.failedFuture(new IllegalStateException("the simulated device was killed"));
     }
     return real.publish(topic, payload, retained);
+  }
+
+  // The real transport's way of fetching chunks (CoAP fetches blocks itself); its chunks still arrive through onMessage above.
+  @Override
+  public ChunkFetcher chunkFetcher(String requestTopic) {
+    ChunkFetcher fetcher = real.chunkFetcher(requestTopic);
+    return (bundle, chunks) -> dead ? CompletableFuture.failedFuture(new IllegalStateException("the simulated device was killed"))
+        : fetcher.request(bundle, chunks);
   }
 
   @Override

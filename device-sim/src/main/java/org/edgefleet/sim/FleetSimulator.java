@@ -23,6 +23,8 @@ import org.edgefleet.agent.UsableSpace;
 import org.edgefleet.agent.inference.InferenceEngine;
 import org.edgefleet.agent.inference.OnnxEngine;
 import org.edgefleet.agent.linux.SqliteOutbox;
+import org.edgefleet.agent.transport.CoapOptions;
+import org.edgefleet.agent.transport.CoapTransportFactory;
 import org.edgefleet.agent.transport.MqttOptions;
 import org.edgefleet.agent.transport.MqttTransportFactory;
 import org.edgefleet.agent.transport.TransportFactory;
@@ -83,7 +85,9 @@ public final class FleetSimulator implements AutoCloseable {
       links.add(link);
       brokerUrl = link.url();
     }
-    TransportFactory transport = FaultyTransport.factory(new MqttTransportFactory(), faults, settings.seed + index,
+    boolean coap = settings.onCoap(index);
+    TransportFactory transport = FaultyTransport.factory(coap ? new CoapTransportFactory() : new MqttTransportFactory(), faults,
+        settings.seed + index,
         () -> kill(devices.get(index), faults.killedFor()));
     String url = brokerUrl;
     EdgeAgent agent = newAgent(index, profile, url, transport);
@@ -108,6 +112,7 @@ public final class FleetSimulator implements AutoCloseable {
         .dataDir(dataDir)
         .labels(profile.labels())
         .set(MqttOptions.BROKER_URL, brokerUrl)
+        .set(CoapOptions.SERVER_URL, settings.coapUrl == null ? CoapOptions.SERVER_URL.defaultValue() : settings.coapUrl)
         .transport(transport)
         .outbox(SqliteOutbox.inDataDir(true))
         .trust(settings.trust)
@@ -214,6 +219,8 @@ public final class FleetSimulator implements AutoCloseable {
   /** Settings of a simulated fleet; broker URL, data root and trust store are required. */
   public static final class Builder {
     private String brokerUrl;
+    private String coapUrl;
+    private int coapEvery;
     private Path dataRoot;
     private TrustStore trust;
     private int devices = 20;
@@ -234,6 +241,23 @@ public final class FleetSimulator implements AutoCloseable {
     public Builder brokerUrl(String url) {
       this.brokerUrl = Objects.requireNonNull(url, "brokerUrl must not be null");
       return this;
+    }
+
+    /**
+     * A mixed fleet: every {@code everyNth} device (index % everyNth == everyNth - 1) talks CoAP to
+     * the server at {@code url} (coap://host:port) instead of MQTT; 2 makes half the fleet CoAP.
+     */
+    public Builder coap(String url, int everyNth) {
+      if (everyNth < 1) {
+        throw new IllegalArgumentException("everyNth must be at least 1");
+      }
+      this.coapUrl = Objects.requireNonNull(url, "coap url must not be null");
+      this.coapEvery = everyNth;
+      return this;
+    }
+
+    boolean onCoap(int index) {
+      return coapUrl != null && index % coapEvery == coapEvery - 1;
     }
 
     public Builder dataRoot(Path dir) {

@@ -35,6 +35,12 @@ public final class SimulatorCli implements Callable<Integer> {
   @Option(names = "--broker", description = "MQTT broker URL (default: ${DEFAULT-VALUE})")
   String broker = "tcp://127.0.0.1:1883";
 
+  @Option(names = "--coap", description = "The fleet server's CoAP endpoint (coap://host:port): a mixed fleet, see --coap-every")
+  String coap;
+
+  @Option(names = "--coap-every", description = "With --coap, every n-th device talks CoAP, the others MQTT; 1: all (default: ${DEFAULT-VALUE})")
+  int coapEvery = 2;
+
   @Option(names = "--server", description = "Fleet server URL, to fetch its public key when --server-key is not given (default: ${DEFAULT-VALUE})")
   String server = "http://127.0.0.1:8080";
 
@@ -142,9 +148,13 @@ public final class SimulatorCli implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
     }
-    try (FleetSimulator sim = FleetSimulator.builder().brokerUrl(broker).dataRoot(dataDir).trust(trust)
+    FleetSimulator.Builder builder = FleetSimulator.builder().brokerUrl(broker).dataRoot(dataDir).trust(trust)
         .devices(devices).idPrefix(idPrefix).profiles(List.of(profile)).model(model, "features")
-        .telemetryInterval(telemetryInterval).start()) {
+        .telemetryInterval(telemetryInterval);
+    if (coap != null) {
+      builder.coap(coap, coapEvery);
+    }
+    try (FleetSimulator sim = builder.start()) {
       Runtime.getRuntime().addShutdownHook(new Thread(sim::close, "sim-shutdown"));
       System.out.printf("started %d devices (%s-0000...) against %s%n", devices, idPrefix, broker);
       Instant end = duration.isZero() ? null : Instant.now().plus(duration);

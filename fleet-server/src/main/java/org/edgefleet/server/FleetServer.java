@@ -35,7 +35,9 @@ import org.edgefleet.server.identity.FleetCa;
 import org.edgefleet.server.identity.IdentityService;
 import org.edgefleet.server.identity.ServerCertificate;
 import org.edgefleet.server.identity.SqlIdentityStore;
+import org.edgefleet.server.channel.DesiredRouting;
 import org.edgefleet.server.cluster.LeaderWork;
+import org.edgefleet.server.coap.CoapDeviceServer;
 import org.edgefleet.server.cluster.Lease;
 import org.edgefleet.server.cohort.CohortService;
 import org.edgefleet.server.cohort.SqlCohortStore;
@@ -52,6 +54,7 @@ import org.edgefleet.server.keys.PackagerTrust;
 import org.edgefleet.server.keys.ServerKeySet;
 import org.edgefleet.server.keys.ServerKeys;
 import org.edgefleet.server.metrics.ServerMetrics;
+import org.edgefleet.server.mqtt.MqttDeviceChannel;
 import org.edgefleet.server.mqtt.MqttLink;
 import org.edgefleet.server.mqtt.ServerClientIds;
 import org.edgefleet.server.registry.BlobStore;
@@ -114,6 +117,7 @@ public final class FleetServer implements AutoCloseable {
   private DriftService drift;
   private TransferService transfer;
   private DeviceInbox inbox;
+  private CoapDeviceServer coap;
   private LeaderWork leader;
   private Vertx vertx;
   private HttpApi http;
@@ -205,8 +209,11 @@ public final class FleetServer implements AutoCloseable {
     RegistryService registry = new RegistryService(db, SqlModelStore::new, BlobStore.open(dataDir), trust,
         BundleLimits.DEFAULT.withMaxBundleBytes(config.get(Settings.MAX_BUNDLE_SIZE)), config.clock(), config.chunkSize(),
         config.get(Settings.MAX_VERSION_STEP), blobWorker, metrics, (tx, v) -> rollouts.whyInUse(tx, v));
+    // A device's desired state goes over the channel it talks on; the CoAP side starts once the inbox exists.
+    DesiredRouting desiredChannels = new DesiredRouting(new MqttDeviceChannel(link, topics),
+        (id, state) -> coap.desiredChannel().sendDesired(id, state), id -> coap != null && coap.talksCoap(id));
     DesiredStateService desired = new DesiredStateService(db, SqlDesiredStore::new, registry, keys.signingKey(), topics,
-        link, config.maxPacketSize(), config.get(Settings.RECONCILE_INTERVAL), signer, metrics,
+        desiredChannels, config.maxPacketSize(), config.get(Settings.RECONCILE_INTERVAL), signer, metrics,
         config.get(Settings.DESIRED_VALIDITY), keySet.map(TrustedKeySet::signed).orElse(null), config.clock(), samplingPolicies);
     SampleService samples = new SampleService(db, SqlSampleStore::new, samplingPolicies, desired, registry, config.clock());
     devices = new DeviceService(db, SqlDeviceStore::new, config.clock(), DeviceLimits.of(config));
@@ -214,7 +221,7 @@ public final class FleetServer implements AutoCloseable {
     CohortService cohorts = new CohortService(db, SqlCohortStore::new, config.clock());
     drift = new DriftService(db, SqlDriftStore::new, registry, devices, config.clock(), work, metrics);
     rollouts = new RolloutService(db, SqlRolloutStore::new, devices, registry, desired, cohorts, telemetry, drift, config.clock());
-    transfer = new TransferService(registry, transferLink, topics, new TransferService.Limits(config.get(Settings.CHUNKS_IN_FLIGHT),
+    transfer = new TransferService(registry, new MqttDeviceChannel(transferLink, topics), new TransferService.Limits(config.get(Settings.CHUNKS_IN_FLIGHT),
         config.get(Settings.CHUNKS_IN_FLIGHT_PER_DEVICE), config.get(Settings.CHUNK_QUEUE_PER_DEVICE)), chunkBudget(config),
         transferIo, metrics);
     toClose.push(transfer);
@@ -225,6 +232,12 @@ public final class FleetServer implements AutoCloseable {
     LiveEvents events = new LiveEvents(config.get(Settings.MAX_EVENT_STREAMS), desired, metrics);
     devices.addListener(events);
     inbox = new DeviceInbox(topics, devices, telemetry, transfer, samples, metrics, config.get(Settings.INBOX_MAX_PENDING));
+    if (config.get(Settings.COAP_PORT) != -1) {
+      coap = CoapDeviceServer.start(new CoapDeviceServer.Options(config.get(Settings.COAP_HOST), config.get(Settings.COAP_PORT),
+          config.get(Settings.COAP_PSK_FILE), config.get(Settings.COAP_OBSERVE_MAX_AGE), config.get(Settings.MAX_DEVICES),
+          config.get(Settings.MAX_REPORTED_SIZE)), inbox, desired::publish, registry, transferIo, metrics);
+      toClose.push(coap);
+    }
     metrics.gauge("fleet.devices.known", "Devices that have sent a valid message", devices::knownCount);
     metrics.gauge("fleet.devices.online", "Devices connected as far as their status says", devices::onlineCount);
     keySet.ifPresent(ks -> metrics.gauge("fleet.keyset.expiry.seconds",
@@ -393,6 +406,11 @@ public final class FleetServer implements AutoCloseable {
   /** The embedded broker, absent when an external broker is used. */
   public Optional<EmbeddedBroker> broker() {
     return Optional.ofNullable(broker);
+  }
+
+  /** The CoAP device endpoint, absent unless --coap-port is set. */
+  public Optional<CoapDeviceServer> coap() {
+    return Optional.ofNullable(coap);
   }
 
   /** The entry of every device message, as MQTT delivers them: for benchmarks and in-process transports. */

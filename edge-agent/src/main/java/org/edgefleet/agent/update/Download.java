@@ -22,7 +22,7 @@ final class Download {
 
   /** Sends a request for chunks of a bundle. */
   interface Requester {
-    void request(String digest, List<Integer> chunks);
+    void request(BundleRef bundle, List<Integer> chunks);
   }
 
   /** What became of a received chunk. */
@@ -141,12 +141,12 @@ final class Download {
       inFlight.put(i, now);
       batch.add(i);
       if (batch.size() == ChunkRequest.MAX_CHUNKS) {
-        requester.request(ref.digest(), batch);
+        requester.request(ref, batch);
         batch = new ArrayList<>();
       }
     }
     if (!batch.isEmpty()) {
-      requester.request(ref.digest(), batch);
+      requester.request(ref, batch);
     }
   }
 }

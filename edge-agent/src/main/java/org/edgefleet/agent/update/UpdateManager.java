@@ -17,20 +17,20 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.edgefleet.agent.serving.ModelLoader;
 import org.edgefleet.agent.serving.ModelRegistry;
+import org.edgefleet.agent.transport.ChunkFetcher;
 import org.edgefleet.agent.transport.Transport;
 import org.edgefleet.protocol.bundle.BundleException.Reason;
 import org.edgefleet.protocol.bundle.BundleReader;
+import org.edgefleet.protocol.message.BundleRef;
 import org.edgefleet.protocol.message.DesiredState;
 import org.edgefleet.protocol.message.DeviceEvent.Execution;
 import org.edgefleet.protocol.message.HealthGates;
-import org.edgefleet.protocol.message.MessageCodec;
 import org.edgefleet.protocol.message.MessageException;
 import org.edgefleet.protocol.message.ModelAssignment;
 import org.edgefleet.protocol.message.SlotRole;
 import org.edgefleet.protocol.mqtt.TopicKind;
 import org.edgefleet.protocol.mqtt.Topics;
 import org.edgefleet.protocol.transfer.ChunkMessage;
-import org.edgefleet.protocol.transfer.ChunkRequest;
 import org.edgefleet.protocol.trust.KeySetException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,7 +74,7 @@ public final class UpdateManager {
   private final Clock clock;
   private final UpdateSettings settings;
   private final Transport transport;
-  private final String requestTopic;
+  private final ChunkFetcher fetcher;
   private final SlotStore slots;
   private final ChunkStore chunks;
   private final UpdatePolicy policy;
@@ -108,7 +108,7 @@ public final class UpdateManager {
     this.clock = clock;
     this.settings = settings;
     this.transport = transport;
-    this.requestTopic = topics.topic(deviceId, TopicKind.BUNDLE_REQUEST);
+    this.fetcher = transport.chunkFetcher(topics.topic(deviceId, TopicKind.BUNDLE_REQUEST));
     this.slots = SlotStore.inDataDir(dataDir);
     this.chunks = new ChunkStore(dataDir.resolve("chunks"));
     this.policy = new UpdatePolicy(slots, loader, settings.limits(), settings.agentVersion(), settings.platform());
@@ -466,11 +466,11 @@ public final class UpdateManager {
     log.warn("event=chunk_rejected device={} reason={} details=\"{}\"", deviceId, reason, details);
   }
 
-  private void request(String digest, List<Integer> indexes) {
+  private void request(BundleRef bundle, List<Integer> indexes) {
     if (!transport.isConnected()) {
       return; // re-requested on reconnect
     }
-    transport.publish(requestTopic, MessageCodec.encode(new ChunkRequest(digest, indexes)), false)
+    fetcher.request(bundle, indexes)
         .whenComplete((ok, e) -> {
           if (e != null) {
             log.debug("event=chunk_request_not_sent action=retry device={} reason=\"{}\"", deviceId, e.getMessage());

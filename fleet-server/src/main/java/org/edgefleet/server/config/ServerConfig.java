@@ -218,6 +218,12 @@ public final class ServerConfig {
   private void validate() {
     requirePort(Settings.HTTP_PORT);
     requirePort(Settings.MQTT_PORT);
+    if (get(Settings.COAP_PORT) != -1) {
+      requirePort(Settings.COAP_PORT);
+    }
+    if (get(Settings.COAP_OBSERVE_MAX_AGE).toSeconds() < 1) {
+      throw new IllegalArgumentException(Settings.COAP_OBSERVE_MAX_AGE.flag() + " must be at least 1s, was " + get(Settings.COAP_OBSERVE_MAX_AGE));
+    }
     Topics topics;
     try {
       topics = topics();

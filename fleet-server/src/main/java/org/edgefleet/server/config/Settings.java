@@ -111,6 +111,14 @@ public final class Settings {
       Duration.ofSeconds(5), "How often the rollout engine evaluates running rollouts (bake times, gates, promotion).");
   public static final Setting<Integer> MAX_EVENT_STREAMS = Setting.of("max-event-streams", Integer.class, 32,
       "Most live-update streams (GET /api/v1/events/stream, one per open dashboard tab) at once; more are refused with 503.");
+  public static final Setting<String> COAP_HOST = Setting.of("coap-host", String.class, "127.0.0.1",
+      "Address the CoAP device endpoint binds to; loopback by default, 0.0.0.0 to let devices on the network in.");
+  public static final Setting<Integer> COAP_PORT = Setting.of("coap-port", Integer.class, -1,
+      "UDP port of the CoAP device endpoint (5683 is usual, 5684 with DTLS); -1, the default, turns CoAP off; 0 picks a free port.");
+  public static final Setting<Path> COAP_PSK_FILE = Setting.of("coap-psk-file", Path.class, null,
+      "File of deviceId=hexKey lines; with it the CoAP endpoint speaks DTLS-PSK only and admits only these devices, each as its own id (docs/coap.md).");
+  public static final Setting<Duration> COAP_OBSERVE_MAX_AGE = Setting.of("coap-observe-max-age", Duration.class, Duration.ofSeconds(60),
+      "Max-Age of desired-state notifications over CoAP: devices register their observation again within it, which is how it comes back after a server restart.");
   public static final Setting<Boolean> BROKER_TLS = Setting.of("broker-tls", Boolean.class, false,
       "Whether the embedded broker serves MQTT over TLS only (on mqtt-port; 8883 is usual), requiring a client certificate from the fleet CA: devices enroll for one (docs/security.md).");
   public static final Setting<List<String>> TLS_HOSTS = new Setting<>("tls-host", List.class, String.class, List.of(),
@@ -161,7 +169,7 @@ public final class Settings {
       TELEMETRY_RAW_RETENTION, TELEMETRY_MINUTE_RETENTION, TELEMETRY_HOUR_RETENTION, DRIFT_RETENTION, DOWNSAMPLE_INTERVAL,
       DOWNSAMPLE_BATCH_ROWS, ALERT_EVALUATE_INTERVAL, ALERT_WEBHOOKS, ALERT_RETRY_BASE, ALERT_RETRY_MAX, ALERT_MAX_ATTEMPTS,
       BROKER_TLS, TLS_HOSTS, DEVICE_CERTIFICATE_VALIDITY, BROKER_CERTIFICATE_VALIDITY, CA_VALIDITY, CERTIFICATE_WARNING,
-      SAMPLE_RETENTION);
+      SAMPLE_RETENTION, COAP_HOST, COAP_PORT, COAP_PSK_FILE, COAP_OBSERVE_MAX_AGE);
 
   private Settings() {}
 }

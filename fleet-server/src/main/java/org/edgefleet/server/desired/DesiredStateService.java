@@ -23,7 +23,7 @@ import org.edgefleet.protocol.trust.SignedKeySet;
 import org.edgefleet.protocol.trust.SigningKey;
 import org.edgefleet.server.device.DeviceListener;
 import org.edgefleet.server.metrics.ServerMetrics;
-import org.edgefleet.server.mqtt.Publisher;
+import org.edgefleet.server.channel.DesiredChannel;
 import org.edgefleet.server.registry.ModelVersion;
 import org.edgefleet.server.registry.RegistryService;
 import org.edgefleet.server.sampling.SamplingPolicies;
@@ -34,7 +34,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Signs and publishes each device's desired state (retained, QoS 1). It publishes again when a
+ * Signs and publishes each device's desired state over its {@link DesiredChannel} (over MQTT retained, QoS 1). It publishes again when a
  * device reports an older applied revision (at most once per reconcile interval per device) and
  * for every device after the server's MQTT connection comes back, so a broker that lost its
  * retained messages converges. Signing runs on one thread and never signs a revision older than
@@ -67,7 +67,7 @@ public final class DesiredStateService implements DeviceListener {
   private final RegistryService registry;
   private final SigningKey key;
   private final Topics topics;
-  private final Publisher publisher;
+  private final DesiredChannel channel;
   private final int maxPacketSize;
   private final long reconcileNanos;
   private final ExecutorService signer;
@@ -86,7 +86,7 @@ public final class DesiredStateService implements DeviceListener {
    * @param keySet the fleet's key set, sent with every state; null without one
    */
   public DesiredStateService(Database db, Function<Transaction, DesiredStore> stores, RegistryService registry,
-      SigningKey key, Topics topics, Publisher publisher, int maxPacketSize, Duration reconcileInterval,
+      SigningKey key, Topics topics, DesiredChannel channel, int maxPacketSize, Duration reconcileInterval,
       ExecutorService signer, ServerMetrics metrics, Duration validity, SignedKeySet keySet, Clock clock,
       SamplingPolicies sampling) {
     this.sampling = sampling;
@@ -98,7 +98,7 @@ public final class DesiredStateService implements DeviceListener {
     this.registry = registry;
     this.key = key;
     this.topics = topics;
-    this.publisher = publisher;
+    this.channel = channel;
     this.maxPacketSize = maxPacketSize;
     this.reconcileNanos = reconcileInterval.toNanos();
     this.signer = signer;
@@ -170,7 +170,7 @@ public final class DesiredStateService implements DeviceListener {
       if (signed == null) {
         return CompletableFuture.<Void>completedFuture(null);
       }
-      return publisher.publish(topics.topic(deviceId, TopicKind.DESIRED), signed.payload(), 1, true).thenRun(() -> {
+      return channel.sendDesired(deviceId, signed.payload()).thenRun(() -> {
         metrics.desiredPublished();
         published.submit(signed);
       });

@@ -2,6 +2,7 @@ package org.edgefleet.server.ingest;
 
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.edgefleet.protocol.message.DeviceEvent;
@@ -35,10 +36,12 @@ import org.slf4j.LoggerFactory;
  * the server receives chunk requests on a connection of their own
  * ({@link org.edgefleet.server.mqtt.ServerClientIds}), whose thread this blocking never reaches.
  */
-public final class DeviceInbox {
+public final class DeviceInbox implements DeviceMessages {
 
   private static final Logger LOG = LoggerFactory.getLogger(DeviceInbox.class);
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+  private static final CompletableFuture<Received> ACCEPTED = CompletableFuture.completedFuture(Received.ACCEPTED);
+  private static final CompletableFuture<Received> REFUSED = CompletableFuture.completedFuture(Received.REFUSED);
 
   private final Topics topics;
   private final DeviceService devices;
@@ -71,23 +74,35 @@ public final class DeviceInbox {
       reject(RejectReason.BAD_TOPIC, topic, "not a device-bound fleet topic");
       return DONE;
     }
-    TopicKind kind = parsed.get().kind();
-    String deviceId = parsed.get().deviceId();
+    return accept(parsed.get().deviceId(), parsed.get().kind(), payload).handle((r, e) -> null);
+  }
+
+  /**
+   * Handles one message of a device and kind that the transport established (CoAP: from the
+   * resource path and the DTLS identity); the same checks and limits as a message on the topic.
+   */
+  @Override
+  public CompletableFuture<Received> accept(String deviceId, TopicKind kind, byte[] payload) {
+    if (!Topics.isValidDeviceId(deviceId) || !kind.fromDevice()) {
+      reject(RejectReason.BAD_TOPIC, String.valueOf(deviceId) + "/" + kind.path(), "not a device-bound message kind");
+      return REFUSED;
+    }
+    String topic = topics.topic(deviceId, kind); // names device and kind in the log, whatever the transport
     metrics.deviceMessage(kind);
     try {
       return switch (kind) {
         case REPORTED -> {
           ReportedState r = MessageCodec.decode(payload, ReportedState.class, devices.limits().maxReportedBytes());
-          yield sameDevice(topic, deviceId, r.deviceId()) ? stored(topic, devices.onReported(r)) : DONE;
+          yield sameDevice(topic, deviceId, r.deviceId()) ? stored(topic, devices.onReported(r)) : REFUSED;
         }
         case EVENTS -> {
           DeviceEvent e = MessageCodec.decode(payload, DeviceEvent.class, DeviceEvent.MAX_BYTES);
-          yield sameDevice(topic, deviceId, e.deviceId()) ? stored(topic, devices.onEvent(e)) : DONE;
+          yield sameDevice(topic, deviceId, e.deviceId()) ? stored(topic, devices.onEvent(e)) : REFUSED;
         }
         case TELEMETRY -> {
           TelemetryBatch b = MessageCodec.decode(payload, TelemetryBatch.class, TelemetryBatch.MAX_BYTES);
           if (!sameDevice(topic, deviceId, b.deviceId())) {
-            yield DONE;
+            yield REFUSED;
           }
           TelemetryService.validate(b);
           devices.seen(deviceId);
@@ -97,31 +112,31 @@ public final class DeviceInbox {
           ChunkRequest r = MessageCodec.decode(payload, ChunkRequest.class, ChunkRequest.MAX_BYTES);
           devices.seen(deviceId);
           transfer.onRequest(deviceId, r);
-          yield DONE;
+          yield ACCEPTED;
         }
         case STATUS -> status(topic, deviceId, payload);
         case SAMPLES -> {
           SampleMessage m = MessageCodec.decode(payload, SampleMessage.class, SampleMessage.MAX_BYTES);
           if (!sameDevice(topic, deviceId, m.deviceId())) {
-            yield DONE;
+            yield REFUSED;
           }
           devices.seen(deviceId);
           yield sampled(topic, m, payload.length);
         }
-        case DESIRED, BUNDLE_CHUNK -> DONE;
+        case DESIRED, BUNDLE_CHUNK -> REFUSED;
       };
     } catch (MessageException e) {
       reject(RejectReason.of(e.reason()), topic, e.getMessage());
-      return DONE;
+      return REFUSED;
     } catch (DeviceRefused e) {
       reject(e.reason(), topic, e.getMessage());
-      return DONE;
+      return REFUSED;
     }
   }
 
-  private CompletableFuture<Void> status(String topic, String deviceId, byte[] payload) throws MessageException {
+  private CompletableFuture<Received> status(String topic, String deviceId, byte[] payload) throws MessageException {
     if (payload.length == 0) {
-      return DONE; // a cleared retained status
+      return ACCEPTED; // a cleared retained status
     }
     DeviceStatus s = MessageCodec.decode(payload, DeviceStatus.class, DeviceStatus.MAX_BYTES);
     pending.acquireUninterruptibly();
@@ -129,8 +144,9 @@ public final class DeviceInbox {
       pending.release();
       if (e != null) {
         LOG.warn("event=device_message_store_failed topic={} reason=\"{}\"", topic, e.getMessage());
+        throw new CompletionException(e);
       }
-      return null;
+      return Received.ACCEPTED;
     });
   }
 
@@ -143,32 +159,35 @@ public final class DeviceInbox {
   }
 
   // Storage answers whether the message was new; a known sequence number or an older report is a replay.
-  private CompletableFuture<Void> stored(String topic, CompletableFuture<Boolean> storing) {
+  private CompletableFuture<Received> stored(String topic, CompletableFuture<Boolean> storing) {
     pending.acquireUninterruptibly();
     return storing.handle((isNew, e) -> {
       pending.release();
       if (e != null) {
         LOG.warn("event=device_message_store_failed topic={} reason=\"{}\"", topic, e.getMessage());
+        throw new CompletionException(e);
       } else if (!isNew) {
         reject(RejectReason.REPLAYED, topic, "already stored");
       }
-      return null;
+      return Received.ACCEPTED; // a replay is no failure of the device: it may forget the message
     });
   }
 
-  private CompletableFuture<Void> sampled(String topic, SampleMessage m, int bytes) {
+  private CompletableFuture<Received> sampled(String topic, SampleMessage m, int bytes) {
     pending.acquireUninterruptibly();
     return samples.ingest(m, bytes).handle((result, e) -> {
       pending.release();
       if (e != null) {
         LOG.warn("event=device_message_store_failed topic={} reason=\"{}\"", topic, e.getMessage());
+        throw new CompletionException(e);
       } else if (result == SampleService.Ingested.REPLAYED) {
         reject(RejectReason.REPLAYED, topic, "sample " + m.id() + " already stored");
       } else if (result == SampleService.Ingested.NOT_SAMPLED) {
         reject(RejectReason.NOT_SAMPLED, topic, "sample of " + m.sample().model() + " v" + m.sample().version()
             + ", which the device is not assigned with a sampling policy");
+        return Received.REFUSED;
       }
-      return null;
+      return Received.ACCEPTED;
     });
   }
 

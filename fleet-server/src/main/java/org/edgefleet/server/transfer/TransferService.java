@@ -15,15 +15,13 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.Counter;
 import org.edgefleet.protocol.message.BundleRef;
-import org.edgefleet.protocol.mqtt.TopicKind;
-import org.edgefleet.protocol.mqtt.Topics;
 import org.edgefleet.protocol.transfer.ChunkMessage;
 import org.edgefleet.protocol.transfer.ChunkRequest;
+import org.edgefleet.server.channel.ChunkChannel;
 import org.edgefleet.server.device.DeviceListener;
 import org.edgefleet.server.metrics.RateLimitedLog;
 import org.edgefleet.server.metrics.RejectReason;
 import org.edgefleet.server.metrics.ServerMetrics;
-import org.edgefleet.server.mqtt.Publisher;
 import org.edgefleet.server.registry.ModelVersion;
 import org.edgefleet.server.registry.RegistryService;
 import org.slf4j.Logger;
@@ -59,8 +57,7 @@ public final class TransferService implements DeviceListener, AutoCloseable {
 
   private final RegistryService registry;
   private final ChunkSource source;
-  private final Publisher publisher;
-  private final Topics topics;
+  private final ChunkChannel channel;
   private final Limits limits;
   private final ExecutorService io;
   private final ServerMetrics metrics;
@@ -76,12 +73,11 @@ public final class TransferService implements DeviceListener, AutoCloseable {
   private int peakTotal;
   private int peakPerDevice;
 
-  public TransferService(RegistryService registry, Publisher publisher, Topics topics, Limits limits,
+  public TransferService(RegistryService registry, ChunkChannel channel, Limits limits,
       ChunkBudget.Limits budget, ExecutorService io, ServerMetrics metrics) {
     this.registry = registry;
     this.source = new ChunkSource(registry);
-    this.publisher = publisher;
-    this.topics = topics;
+    this.channel = channel;
     this.limits = limits;
     this.io = io;
     this.metrics = metrics;
@@ -204,7 +200,7 @@ public final class TransferService implements DeviceListener, AutoCloseable {
           done(s, 0);
           return;
         }
-        publisher.publish(topics.topic(s.deviceId(), TopicKind.BUNDLE_CHUNK), frame, 1, false)
+        channel.sendChunk(s.deviceId(), frame)
             .whenComplete((v, e) -> done(s, e == null ? frame.length : 0));
       });
     } catch (RejectedExecutionException shuttingDown) {

@@ -1,0 +1,22 @@
+package org.edgefleet.agent.transport;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.edgefleet.protocol.message.BundleRef;
+
+/**
+ * How the agent asks for chunks of a bundle it lacks. Each chunk asked for arrives later as a
+ * chunk frame ({@code ChunkMessage}) through {@link TransportListener#onMessage} on the device's
+ * chunk topic, whatever the transport; one that does not arrive within the chunk timeout is asked
+ * for again, so a fetcher may lose requests. Over MQTT a request is a message the server answers
+ * with chunk publications; over CoAP the transport fetches the chunk's blocks itself.
+ */
+@FunctionalInterface
+public interface ChunkFetcher {
+
+  /**
+   * Asks for chunks of the bundle (its signed reference: digest, sizes and chunk hashes). Completes
+   * when the request is sent (not when the chunks arrived); fails when it could not be.
+   */
+  CompletableFuture<Void> request(BundleRef bundle, List<Integer> chunks);
+}
