@@ -67,6 +67,12 @@ public final class Sessions {
     return Optional.of(s);
   }
 
+  /** How long the session has left, for the cookie's Max-Age (at least a second). */
+  public Duration left(Session s) {
+    Duration d = Duration.between(clock.instant(), s.expiresAt());
+    return d.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : d;
+  }
+
   public void close(String id) {
     byId.remove(id);
   }

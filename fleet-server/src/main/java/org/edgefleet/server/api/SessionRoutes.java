@@ -8,7 +8,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.edgefleet.server.access.ApiToken;
@@ -64,7 +63,7 @@ final class SessionRoutes {
     Session s = sessions.open(token);
     ctx.response().addCookie(Cookie.cookie(Access.SESSION_COOKIE, s.id()).setPath("/").setHttpOnly(true)
         .setSameSite(CookieSameSite.STRICT).setSecure(ctx.request().isSSL())
-        .setMaxAge(Math.max(1, Duration.between(Instant.now(), s.expiresAt()).toSeconds())));
+        .setMaxAge(sessions.left(s).toSeconds()));
     ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
     Http.json(ctx, 201, new SessionView(token, s.csrfToken(), s.expiresAt()));
   }
