@@ -46,9 +46,13 @@ for _ in $(seq 1 60); do
   kill -0 "$SERVER_PID" 2>/dev/null || { cat "$DATA/server.log"; exit 1; }
   sleep 0.5
 done
+# The API needs a token: on its first start the server wrote an admin token, readable by its owner only.
+TOKEN_FILE="$DATA/server/admin-token"
+AUTH="Authorization: Bearer $(cat "$TOKEN_FILE")"
+echo "admin API token: $TOKEN_FILE"
 
 say "Uploading the bundle"
-curl -sf -X POST --data-binary @"$DATA/motor-anomaly-1.bundle" -H 'Content-Type: application/octet-stream' \
+curl -sf -H "$AUTH" -X POST --data-binary @"$DATA/motor-anomaly-1.bundle" -H 'Content-Type: application/octet-stream' \
   "$API/api/v1/bundles"
 echo
 
@@ -57,7 +61,7 @@ java -jar device-sim/target/device-sim.jar --packager-key "$DATA/keys/packager.p
   --broker "tcp://127.0.0.1:$MQTT_PORT" --server "$API" --devices "$DEVICES" \
   --data-dir "$DATA/devices" --telemetry-interval 2s > "$DATA/devices.log" 2>&1 &
 SIM_PID=$!
-known() { curl -sf "$API/metrics" | awk '/^fleet_devices_known/ {print int($2)}'; }
+known() { curl -sf -H "$AUTH" "$API/metrics" | awk '/^fleet_devices_known/ {print int($2)}'; }
 for _ in $(seq 1 120); do
   [ "$(known)" -ge "$DEVICES" ] 2>/dev/null && break
   sleep 0.5
@@ -65,31 +69,32 @@ done
 echo "devices known to the server: $(known)"
 
 say "Rolling motor-anomaly v1 out to every device"
-ROLLOUT=$(curl -sf -X POST -H 'Content-Type: application/json' \
+ROLLOUT=$(curl -sf -H "$AUTH" -X POST -H 'Content-Type: application/json' \
   -d '{"model":"motor-anomaly","version":1,"selector":""}' "$API/api/v1/rollouts")
 ROLLOUT_ID=$(printf '%s' "$ROLLOUT" | sed -n 's/^{"id":\([0-9][0-9]*\),.*/\1/p')
 for _ in $(seq 1 240); do
-  STATE=$(curl -sf "$API/api/v1/rollouts/$ROLLOUT_ID")
+  STATE=$(curl -sf -H "$AUTH" "$API/api/v1/rollouts/$ROLLOUT_ID")
   printf '%s\n' "$STATE" | grep -o '"status":"[A-Z]*"\|"counts":{[^}]*}' | paste -sd' '
   printf '%s' "$STATE" | grep -q '"status":"FINISHED"' && break
   sleep 1
 done
 grep 'connected=' "$DATA/devices.log" | tail -n 1 || true
 
-say "The fleet is running. Dashboard: $API/ (docs/dashboard.md). Or try:"
+say "The fleet is running. Dashboard: $API/ (docs/dashboard.md; log in with the token in $TOKEN_FILE). Or try:"
 cat <<EOT
-  curl $API/api/v1/devices
-  curl $API/api/v1/rollouts/$ROLLOUT_ID
-  curl $API/api/v1/models
-  curl $API/api/v1/metrics/models/motor-anomaly
-  curl $API/metrics
+  TOKEN=\$(cat $TOKEN_FILE)
+  curl -H "Authorization: Bearer \$TOKEN" $API/api/v1/devices
+  curl -H "Authorization: Bearer \$TOKEN" $API/api/v1/rollouts/$ROLLOUT_ID
+  curl -H "Authorization: Bearer \$TOKEN" $API/api/v1/models
+  curl -H "Authorization: Bearer \$TOKEN" $API/api/v1/metrics/models/motor-anomaly
+  curl -H "Authorization: Bearer \$TOKEN" $API/metrics
   tail -f $DATA/devices.log
 EOT
 
 if [ -n "${DEMO_SECONDS:-}" ]; then
   sleep "$DEMO_SECONDS"
   say "Model metrics after $DEMO_SECONDS s"
-  curl -sf "$API/api/v1/metrics/models/motor-anomaly"
+  curl -sf -H "$AUTH" "$API/api/v1/metrics/models/motor-anomaly"
   echo
 else
   echo "Ctrl-C stops the server and the devices."

@@ -1,5 +1,7 @@
 // The REST API, from the page's own origin: the server's cross-site guard lets these changing
-// requests through because the browser sends this origin, and the body is JSON.
+// requests through because the browser sends this origin, and the body is JSON. The session
+// cookie authenticates them; changing ones also carry the session's CSRF token, which only a page
+// of this origin can read. A 401 means the session ended: the page shows the login.
 
 export class ApiError extends Error {
   constructor(status, code, message) {
@@ -19,9 +21,23 @@ export async function get(path) {
   return r.body;
 }
 
+let csrfToken = null;
+let onUnauthorized = () => {};
+
+/** The session's CSRF token, from the login or GET /api/v1/session; null when logged out. */
+export function setCsrfToken(token) {
+  csrfToken = token;
+}
+
+/** What to do when the server answers 401 (the session ended or was never there). */
+export function whenUnauthorized(fn) {
+  onUnauthorized = fn;
+}
+
 /** Any request; resolves with the status and the parsed answer, whatever the status. */
 export async function send(method, path, data) {
   const init = { method, headers: { accept: 'application/json' }, credentials: 'same-origin' };
+  if (method !== 'GET' && csrfToken) init.headers['x-csrf-token'] = csrfToken;
   if (data !== undefined) {
     init.headers['content-type'] = 'application/json';
     init.body = JSON.stringify(data);
@@ -34,6 +50,7 @@ export async function send(method, path, data) {
   }
   let body = null;
   try { body = await r.json(); } catch { /* not JSON */ }
+  if (r.status === 401 && path !== '/api/v1/session') onUnauthorized();
   return {
     status: r.status, ok: r.ok, body,
     code: body && body.error ? body.error : 'http_' + r.status,

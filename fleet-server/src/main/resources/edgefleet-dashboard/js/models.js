@@ -32,7 +32,7 @@ async function version(main, name, v) {
   try {
     d = await get(`/api/v1/models/${encodeURIComponent(name)}/versions/${v}`);
   } catch (e) {
-    fill(main, message('error', String(e)));
+    if (e.status !== 401) fill(main, message('error', String(e))); // a 401 shows the login instead
     return;
   }
   const q = d.quantization || {};

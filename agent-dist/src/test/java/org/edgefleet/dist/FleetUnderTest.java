@@ -92,7 +92,10 @@ final class FleetUnderTest implements AutoCloseable {
   }
 
   private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-    return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    // The server's first admin token, from the file it wrote at its first start.
+    String token = Files.readString(server.adminTokenFile()).trim();
+    return http.send(request.timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static void expect(int status, HttpResponse<String> r) {

@@ -69,9 +69,21 @@ class DashboardBrowserTest {
       var wait = new WebDriverWait(driver, PATIENCE);
       // A page replaces its content once its data arrives: an element found just before is stale, so look again.
       wait.ignoring(StaleElementReferenceException.class);
+      // No session yet: the login page, and a wrong token is refused there; the admin token logs in.
       driver.get(fleet.server.httpUrl() + "/");
+      WebElement token = wait.until(d -> d.findElement(By.id("login-token")));
+      token.sendKeys("ef_" + "A".repeat(43));
+      driver.findElement(By.id("login-submit")).click();
+      wait.until(d -> text(d.findElement(By.id("login-result"))).contains("401 login_failed"));
+      browser.screenshot("login-laptop");
+      token.clear();
+      token.sendKeys(fleet.api.token());
+      driver.findElement(By.id("login-submit")).click();
       wait.until(d -> text(d.findElement(By.id("devices-known"))).endsWith(String.valueOf(SIMULATED + 1)));
       wait.until(d -> "live".equals(d.findElement(By.id("live")).getText()));
+      assertThat(driver.findElement(By.id("who")).getText()).isEqualTo("bootstrap-admin (admin)");
+      // The session is in a cookie scripts cannot read.
+      assertThat((String) driver.executeScript("return document.cookie;")).doesNotContain("edgefleet_session");
       browser.screenshot("overview-laptop");
 
       // The device list, filtered by label.
@@ -103,6 +115,12 @@ class DashboardBrowserTest {
             a -> assertThat(a).startsWith(action + ": done; the rollout is now "));
       }
       browser.screenshot("rollout-actions-laptop");
+
+      // The audit log has the page's changes, made with the session (and its CSRF token).
+      driver.get(fleet.server.httpUrl() + "/ui/#/audit?actor=token:bootstrap-admin");
+      wait.until(d -> text(d.findElement(By.id("audit-table"))).contains("POST /api/v1/rollouts/:id/:action"));
+      assertThat(driver.findElement(By.id("audit-table")).getText()).contains("POST /api/v1/rollouts").contains("action=pause");
+      browser.screenshot("audit-laptop");
 
       // Markup from a device and from a manifest is shown as the text it is.
       driver.get(fleet.server.httpUrl() + "/ui/#/devices/" + PROBE);
@@ -191,6 +209,12 @@ class DashboardBrowserTest {
       wait.until(d -> d.findElements(By.cssSelector("#device-table .device-link")).size() == SIMULATED + 1);
       browser.screenshot("devices-phone");
       assertThat(driver.executeScript("return window.__xss === undefined;")).isEqualTo(true);
+
+      // Logging out ends the session: the login page, also after a reload.
+      driver.findElement(By.id("logout")).click();
+      wait.until(d -> d.findElement(By.id("login-token")).isDisplayed());
+      driver.navigate().refresh();
+      wait.until(d -> d.findElement(By.id("login-token")).isDisplayed());
       probe.disconnect();
       probe.close();
     }

@@ -6,11 +6,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.edgefleet.protocol.json.Json;
+import org.edgefleet.server.FleetServer;
 
 /** The operator's side of the scenarios: the server's REST API over real HTTP. */
 final class FleetApi {
@@ -20,9 +22,26 @@ final class FleetApi {
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
+  private final String token;
 
-  FleetApi(String baseUrl) {
+  /** A client sending {@code token} as {@code Authorization: Bearer}. */
+  FleetApi(String baseUrl, String token) {
     this.base = baseUrl;
+    this.token = token;
+  }
+
+  /** A client of the server with its first admin token, from the file the server wrote it to. */
+  static FleetApi admin(FleetServer server) throws IOException {
+    return new FleetApi(server.httpUrl(), adminToken(server.adminTokenFile()));
+  }
+
+  /** The secret in an admin token file (the server's data-dir/admin-token unless configured otherwise). */
+  static String adminToken(Path file) throws IOException {
+    return Files.readString(file).trim();
+  }
+
+  String token() {
+    return token;
   }
 
   Response uploadBundle(Path bundle) throws IOException, InterruptedException {
@@ -74,7 +93,8 @@ final class FleetApi {
   }
 
   private Response send(HttpRequest.Builder request) throws IOException, InterruptedException {
-    HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token).build(),
+        HttpResponse.BodyHandlers.ofString());
     JsonNode json = null;
     try {
       json = Json.mapper().readTree(r.body());

@@ -43,7 +43,7 @@ final class FleetFixture implements AutoCloseable {
     this.bundles = bundles;
     this.config = config;
     this.server = FleetServer.start(config.apply(ServerConfig.builder().httpPort(0)).build());
-    this.api = new FleetApi(server.httpUrl());
+    this.api = FleetApi.admin(server);
   }
 
   /** A server on an embedded broker; {@code brokerUrl} null, or the URL of an external broker. */
@@ -67,7 +67,7 @@ final class FleetFixture implements AutoCloseable {
     int httpPort = server.httpPort();
     server.close();
     server = FleetServer.start(config.apply(ServerConfig.builder()).httpPort(httpPort).build());
-    api = new FleetApi(server.httpUrl());
+    api = FleetApi.admin(server);
   }
 
   static FleetFixture embedded(Path dir) throws Exception {

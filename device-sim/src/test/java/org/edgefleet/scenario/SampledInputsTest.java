@@ -83,7 +83,7 @@ class SampledInputsTest {
 
   private static byte[] bytes(FleetFixture fleet, String path) throws Exception {
     HttpResponse<byte[]> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(fleet.server.httpUrl() + path))
-        .build(), HttpResponse.BodyHandlers.ofByteArray());
+        .header("Authorization", "Bearer " + fleet.api.token()).build(), HttpResponse.BodyHandlers.ofByteArray());
     assertThat(r.statusCode()).isEqualTo(200);
     return r.body();
   }

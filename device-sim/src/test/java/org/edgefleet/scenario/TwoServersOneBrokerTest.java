@@ -65,8 +65,9 @@ class TwoServersOneBrokerTest {
                .set(Settings.MQTT_SHARED_GROUP, "fleet").set(Settings.MQTT_CLIENT_ID, "server-b")
                .set(Settings.LEASE_DURATION, Duration.ofSeconds(3)).chunkRates(200, 8L << 20, 1L << 20)
                .trustedPackagerKeys(List.of(pub)).build())) {
-        FleetApi apiA = new FleetApi(a.httpUrl());
-        FleetApi apiB = new FleetApi(b.httpUrl());
+        // A made the first admin token in the data directory both share, B found it there.
+        FleetApi apiA = new FleetApi(a.httpUrl(), FleetApi.adminToken(b.adminTokenFile()));
+        FleetApi apiB = FleetApi.admin(b);
         assertThat(b.leading()).as("A started first and holds the lease").isFalse();
 
         upload(apiB, bundles.bundle(1));

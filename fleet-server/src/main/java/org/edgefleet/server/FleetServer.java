@@ -24,7 +24,13 @@ import org.edgefleet.protocol.mqtt.Topics;
 import org.edgefleet.protocol.trust.PublicKey;
 import org.edgefleet.protocol.trust.TrustedKeySet;
 import org.edgefleet.protocol.retry.Backoff;
+import org.edgefleet.server.access.AdminBootstrap;
+import org.edgefleet.server.access.Sessions;
+import org.edgefleet.server.access.SqlTokenStore;
+import org.edgefleet.server.access.TokenService;
 import org.edgefleet.server.alert.AlertService;
+import org.edgefleet.server.audit.AuditService;
+import org.edgefleet.server.audit.SqlAuditStore;
 import org.edgefleet.server.alert.SqlAlertStore;
 import org.edgefleet.server.alert.WebhookDelivery;
 import org.edgefleet.server.api.HttpApi;
@@ -97,6 +103,9 @@ public final class FleetServer implements AutoCloseable {
   // Due webhook deliveries are looked for this often; their retries wait the alert Backoff.
   private static final Duration ALERT_DELIVERY_INTERVAL = Duration.ofMillis(500);
   private static final Duration CERTIFICATE_CHECK_INTERVAL = Duration.ofHours(6);
+  private static final Duration AUDIT_PURGE_INTERVAL = Duration.ofHours(1);
+  // Dashboard logins held at once; beyond, the oldest ends (a login loop cannot grow memory).
+  private static final int MAX_SESSIONS = 10_000;
   // The main connection takes what is stored; chunk requests have a connection of their own (see ServerClientIds).
   private static final List<TopicKind> STORED = List.of(TopicKind.REPORTED, TopicKind.EVENTS, TopicKind.TELEMETRY,
       TopicKind.SAMPLES, TopicKind.STATUS);
@@ -121,6 +130,7 @@ public final class FleetServer implements AutoCloseable {
   private LeaderWork leader;
   private Vertx vertx;
   private HttpApi http;
+  private TokenService tokens;
 
   private FleetServer(ServerConfig config) {
     this.config = config;
@@ -154,6 +164,9 @@ public final class FleetServer implements AutoCloseable {
     PackagerTrust trust = PackagerTrust.load(config.get(Settings.TRUST_KEYS), config.get(Settings.REVOKED_KEYS), dataDir)
         .withKeySet(keySet.map(TrustedKeySet::trustStore));
     Database db = openDatabase(config.database());
+    tokens = new TokenService(db, SqlTokenStore::new, config.clock());
+    await(tokens.load(), "load the API tokens");
+    AdminBootstrap.run(tokens, adminTokenFile());
     ServerMetrics metrics = new ServerMetrics();
     toClose.push(metrics);
     ExecutorService blobWorker = pool("fleet-blob", 1);
@@ -256,7 +269,8 @@ public final class FleetServer implements AutoCloseable {
     // In a group, also what the other instances on the same database changed: devices, bundles, skipped targets.
     boolean shared = config.get(Settings.MQTT_SHARED_GROUP) != null;
     timer.scheduleWithFixedDelay(() -> devices.flushLastSeen().thenCompose(v -> shared ? devices.refresh()
-        .thenCompose(r -> registry.refresh()).thenCompose(r -> samples.load()).thenCompose(r -> rollouts.loadSkipped()) : CompletableFuture.completedFuture(null))
+        .thenCompose(r -> registry.refresh()).thenCompose(r -> samples.load()).thenCompose(r -> rollouts.loadSkipped())
+        .thenCompose(r -> tokens.refresh()) : CompletableFuture.completedFuture(null))
         .exceptionally(e -> {
           LOG.warn("event=refresh_failed reason=\"{}\"", e.getMessage());
           return null;
@@ -280,6 +294,9 @@ public final class FleetServer implements AutoCloseable {
         () -> alerts.evaluate(leader.lease()::checkHeld, retention.hours()));
     Duration sampleRetention = config.get(Settings.SAMPLE_RETENTION);
     leader.every("sample-retention", SAMPLE_PURGE_INTERVAL, () -> samples.purge(sampleRetention));
+    AuditService audit = new AuditService(db, SqlAuditStore::new, config.clock());
+    Duration auditRetention = config.get(Settings.AUDIT_RETENTION);
+    leader.every("audit-retention", AUDIT_PURGE_INTERVAL, () -> audit.purge(auditRetention));
     toClose.push(leader);
 
     link.onConnected(desired::publishAll);
@@ -294,7 +311,8 @@ public final class FleetServer implements AutoCloseable {
     leader.every("alert-delivery", ALERT_DELIVERY_INTERVAL, () -> webhooks.deliverDue(leader.lease()::checkHeld));
     HttpApi.Services services = new HttpApi.Services(registry, devices, desired, rollouts, cohorts, telemetry, drift, metrics,
         keys.publicKeyFile(), this::mqttConnected, config.get(Settings.MAX_BUNDLE_SIZE), config.get(Settings.ALLOWED_ORIGINS), events,
-        alerts, identity, certificates, samples);
+        alerts, identity, certificates, samples, tokens, new Sessions(config.get(Settings.SESSION_DURATION), MAX_SESSIONS,
+        config.clock()), audit);
     http = await(HttpApi.start(vertx, config.get(Settings.HTTP_HOST), config.get(Settings.HTTP_PORT),
         HttpApi.router(vertx, services)).toCompletionStage().toCompletableFuture(), "listen on HTTP port " + config.get(Settings.HTTP_PORT));
     toClose.push(() -> http.close().await(10, TimeUnit.SECONDS));
@@ -372,6 +390,12 @@ public final class FleetServer implements AutoCloseable {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       throw new IOException("cannot " + what + ": " + cause.getMessage(), cause);
     }
+  }
+
+  /** Where the first admin API token is (the server wrote it there, or read it from there). */
+  public Path adminTokenFile() {
+    Path file = config.get(Settings.ADMIN_TOKEN_FILE);
+    return file != null ? file : config.dataDir().resolve("admin-token");
   }
 
   public int httpPort() {

@@ -49,7 +49,7 @@ class PostgresServerTest {
     try (FleetServer server = FleetServer.start(config);
          FakeDevice eu = new FakeDevice(server.mqttUrl(), "cam-eu", server.topics());
          FakeDevice us = new FakeDevice(server.mqttUrl(), "cam-us", server.topics())) {
-      Api api = new Api(server.httpUrl());
+      Api api = Api.admin(server);
       TrustStore trust = TrustStore.of(server.serverKey());
       eu.report(Map.of("region", "eu"), 0, List.of());
       us.report(Map.of("region", "us"), 0, List.of());
@@ -76,7 +76,7 @@ class PostgresServerTest {
     }
 
     try (FleetServer server = FleetServer.start(config)) {
-      Api api = new Api(server.httpUrl());
+      Api api = Api.admin(server);
       JsonNode rollout = api.get("/api/v1/rollouts/" + id).json();
       assertThat(rollout.get("counts").get("active").asInt()).isEqualTo(1);
       assertThat(rollout.get("counts").get("failed").asInt()).isEqualTo(1);

@@ -45,7 +45,7 @@ class RestartTest {
   void transferSurvivesABrokerRestartInTheMiddle() throws Exception {
     try (FleetServer server = FleetServer.start(config().chunkSize(8192).build());
          FakeDevice device = new FakeDevice(server.mqttUrl(), "cam-1", server.topics())) {
-      Api api = new Api(server.httpUrl());
+      Api api = Api.admin(server);
       device.report(Map.of("hw", "rpi4"), 0, List.of());
       await().atMost(LONG).until(() -> api.get("/api/v1/devices/cam-1").status() == 200);
       Path bundle = TestBundles.write(dir.resolve("b"), packager, "big", 1, 1_500_000);
@@ -79,7 +79,7 @@ class RestartTest {
     long revision;
     try (FleetServer server = FleetServer.start(config().build());
          FakeDevice device = new FakeDevice(server.mqttUrl(), "cam-2", server.topics())) {
-      Api api = new Api(server.httpUrl());
+      Api api = Api.admin(server);
       device.report(Map.of("hw", "rpi4"), 0, List.of());
       await().atMost(LONG).until(() -> api.get("/api/v1/devices/cam-2").status() == 200);
       assertThat(api.upload(TestBundles.write(dir.resolve("b"), packager, "m", 1, 10_000)).status()).isEqualTo(201);
@@ -91,7 +91,7 @@ class RestartTest {
 
     try (FleetServer server = FleetServer.start(config().build());
          FakeDevice device = new FakeDevice(server.mqttUrl(), "cam-2", server.topics()).continueSequenceAt(1)) {
-      Api api = new Api(server.httpUrl());
+      Api api = Api.admin(server);
       assertThat(api.get("/api/v1/rollouts/" + rolloutId).json().get("status").asText()).isEqualTo("RUNNING");
       DesiredState again = device.awaitDesired(TrustStore.of(server.serverKey()), revision, LONG);
       assertThat(again.revision()).isEqualTo(revision);
@@ -105,7 +105,7 @@ class RestartTest {
   void deviceReportingAnOlderRevisionGetsItsDesiredStateAgain() throws Exception {
     try (FleetServer server = FleetServer.start(config().brokerPersistence(false).reconcileInterval(Duration.ofMillis(50)).build());
          FakeDevice device = new FakeDevice(server.mqttUrl(), "cam-3", server.topics())) {
-      Api api = new Api(server.httpUrl());
+      Api api = Api.admin(server);
       device.report(Map.of("hw", "rpi4"), 0, List.of());
       await().atMost(LONG).until(() -> api.get("/api/v1/devices/cam-3").status() == 200);
       assertThat(api.upload(TestBundles.write(dir.resolve("b"), packager, "m", 1, 10_000)).status()).isEqualTo(201);

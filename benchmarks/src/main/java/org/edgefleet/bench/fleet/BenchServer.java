@@ -24,11 +24,11 @@ public final class BenchServer implements AutoCloseable {
   private final FleetServer server;
   private final FleetApi api;
 
-  private BenchServer(Path dir, SigningKey packagerKey, FleetServer server) {
+  private BenchServer(Path dir, SigningKey packagerKey, FleetServer server, FleetApi api) {
     this.dir = dir;
     this.packagerKey = packagerKey;
     this.server = server;
-    this.api = new FleetApi(server.httpUrl());
+    this.api = api;
   }
 
   public static BenchServer start(Path dir, SigningKey packagerKey) throws IOException {
@@ -41,7 +41,13 @@ public final class BenchServer implements AutoCloseable {
     KeyFiles.writePublic(trusted, packagerKey.publicKey());
     ServerConfig.Builder b = ServerConfig.builder().dataDir(dir.resolve("server")).httpHost("127.0.0.1").httpPort(0)
         .mqttHost("127.0.0.1").mqttPort(0).trustedPackagerKeys(List.of(trusted));
-    return new BenchServer(dir, packagerKey, FleetServer.start(config.apply(b).build()));
+    FleetServer server = FleetServer.start(config.apply(b).build());
+    try {
+      return new BenchServer(dir, packagerKey, server, FleetApi.admin(server));
+    } catch (IOException | RuntimeException e) {
+      server.close();
+      throw e;
+    }
   }
 
   public FleetApi api() {

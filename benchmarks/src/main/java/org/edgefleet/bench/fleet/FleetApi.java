@@ -7,11 +7,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.edgefleet.protocol.json.Json;
+import org.edgefleet.server.FleetServer;
 
 /** The operator's side of a benchmark: the fleet server's REST API over real HTTP, as a user drives it. */
 public final class FleetApi {
@@ -20,9 +22,17 @@ public final class FleetApi {
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
+  private final String token;
 
-  public FleetApi(String baseUrl) {
+  /** A client sending {@code token} as {@code Authorization: Bearer}. */
+  public FleetApi(String baseUrl, String token) {
     this.base = baseUrl;
+    this.token = token;
+  }
+
+  /** A client of the server with its first admin token, from the file the server wrote it to. */
+  public static FleetApi admin(FleetServer server) throws IOException {
+    return new FleetApi(server.httpUrl(), Files.readString(server.adminTokenFile()).trim());
   }
 
   /** Uploads a bundle; the server must register it (201). */
@@ -97,7 +107,8 @@ public final class FleetApi {
   }
 
   private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-    return http.send(request.timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(request.timeout(TIMEOUT).header("Authorization", "Bearer " + token).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private URI uri(String path) {

@@ -132,13 +132,13 @@ public final class ScaleOutBenchmark {
   /** The bundle uploaded to the first instance, the rollout started there; timed until it is FINISHED. */
   private static Duration rollout(Path dir, Options s, List<FleetServer> servers, ModelBundles bundles, Path bundle,
       String prefix) throws Exception {
-    FleetApi api = new FleetApi(servers.get(0).httpUrl());
+    FleetApi api = FleetApi.admin(servers.get(0));
     api.upload(bundle);
     try (FleetSimulator sim = FleetSimulator.builder().brokerUrl(s.brokerUrl()).dataRoot(dir.resolve("devices"))
         .idPrefix(prefix).trust(TrustStore.of(bundles.packagerKey().publicKey(), servers.get(0).serverKey()))
         .devices(s.rolloutDevices()).profiles(List.of(PROFILE)).start()) {
       for (FleetServer server : servers) {
-        FleetApi each = new FleetApi(server.httpUrl());
+        FleetApi each = FleetApi.admin(server);
         Poll.untilReached("every instance to know the " + s.rolloutDevices() + " agents' reports", s.rolloutDevices(), s.timeout(),
             STALL, Duration.ofMillis(100), () -> reportedAgents(each, prefix));
       }

@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  *       grants, whereas a form or a simple fetch can only send text/plain, form or multipart bodies.</li>
  * </ul>
  * Requests without Origin and Referer (curl, the Java client, scripts) pass: a browser sends an
- * Origin with every cross-origin changing request. This is not authentication; tokens come later.
+ * Origin with every cross-origin changing request. This is not authentication: {@link Access} is.
  */
 final class CrossSiteGuard implements Handler<RoutingContext> {
 

@@ -86,6 +86,7 @@ final class EnrollmentRoutes {
       throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
     }), result -> {
       if (result != null) {
+        Caller.name(ctx, "device:" + result.deviceId());
         Http.json(ctx, result.state() == IdentityState.PENDING ? 202 : 200, result);
       }
     });

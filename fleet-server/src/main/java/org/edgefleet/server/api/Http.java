@@ -23,7 +23,13 @@ final class Http {
 
   private Http() {}
 
+  /** Where an error answer leaves its code for the audit log. */
+  static final String ERROR_CODE_KEY = "edgefleet.error.code";
+
   static void json(RoutingContext ctx, int status, Object body) {
+    if (body instanceof ApiError e) {
+      ctx.put(ERROR_CODE_KEY, e.error());
+    }
     ctx.response().setStatusCode(status).putHeader("content-type", JSON).end(Buffer.buffer(Json.write(body)));
   }
 

@@ -12,7 +12,10 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
+import org.edgefleet.server.access.Sessions;
+import org.edgefleet.server.access.TokenService;
 import org.edgefleet.server.alert.AlertService;
+import org.edgefleet.server.audit.AuditService;
 import org.edgefleet.server.dashboard.DashboardRoutes;
 import org.edgefleet.server.dashboard.LiveEvents;
 import org.edgefleet.server.desired.DesiredStateService;
@@ -27,14 +30,18 @@ import org.edgefleet.server.rollout.RolloutService;
 import org.edgefleet.server.sampling.SampleService;
 import org.edgefleet.server.telemetry.TelemetryService;
 
-/** The REST API under /api/v1, Prometheus /metrics and the dashboard, on one Vert.x HTTP server. */
+/**
+ * The REST API under /api/v1, Prometheus /metrics and the dashboard, on one Vert.x HTTP server;
+ * every request passes the audit trail and the access check ({@link AccessTable}) first.
+ */
 public final class HttpApi {
 
   /** What the routes serve. */
   public record Services(RegistryService registry, DeviceService devices, DesiredStateService desired,
       RolloutService rollouts, CohortService cohorts, TelemetryService telemetry, DriftService drift, ServerMetrics metrics,
       byte[] serverKeyFile, BooleanSupplier mqttConnected, long maxBundleBytes, List<String> allowedOrigins, LiveEvents events,
-      AlertService alerts, IdentityService identity, CertificateWatch certificates, SampleService samples) {}
+      AlertService alerts, IdentityService identity, CertificateWatch certificates, SampleService samples, TokenService tokens,
+      Sessions sessions, AuditService audit) {}
 
   private static final Set<HttpMethod> TIMED_METHODS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST, HttpMethod.PUT,
       HttpMethod.PATCH, HttpMethod.DELETE, HttpMethod.OPTIONS);
@@ -51,6 +58,9 @@ public final class HttpApi {
     if (s.metrics() != null) {
       router.route().handler(ctx -> timed(ctx, s.metrics()));
     }
+    // Audit first, so that refusals of the access check are recorded too; access before any route.
+    router.route().handler(new AuditTrail(s.audit()));
+    router.route().handler(new Access(s.tokens(), s.sessions()));
     router.route().handler(new CrossSiteGuard(s.allowedOrigins(), Map.of(BundleRoutes.UPLOAD, BundleRoutes.UPLOAD_TYPES)));
     new BundleRoutes(s.registry(), s.maxBundleBytes()).mount(router);
     new DeviceRoutes(s.devices(), s.desired()).mount(router);
@@ -63,6 +73,9 @@ public final class HttpApi {
     new SampleRoutes(s.samples()).mount(router);
     new EnrollmentRoutes(s.identity()).mount(router);
     new SystemRoutes(s.serverKeyFile(), s.mqttConnected(), () -> s.devices().knownCount(), s.certificates()).mount(router);
+    new TokenRoutes(s.tokens()).mount(router);
+    new SessionRoutes(s.tokens(), s.sessions()).mount(router);
+    new AuditRoutes(s.audit()).mount(router);
     DashboardRoutes dashboard = new DashboardRoutes(s.events());
     dashboard.mountStream(router, Query.only());
     dashboard.mountPages(router);
@@ -73,6 +86,7 @@ public final class HttpApi {
         ctx.request().method() + " is not allowed on " + ctx.request().path() + ": see GET /api/v1/openapi.json"));
     router.errorHandler(413, ctx -> Http.error(ctx, 413, "too_large", "the request body is too large"));
     router.errorHandler(500, ctx -> Http.fail(ctx, ctx.failure() == null ? new IllegalStateException("unknown failure") : ctx.failure()));
+    AccessTable.requireCovers(router);
     return router;
   }
 

@@ -41,6 +41,11 @@ final class MetricsRoutes {
 
   /** An instant a client names in a query, within the range telemetry times can hold. */
   static Instant since(String text) {
+    return instant(SINCE, text);
+  }
+
+  /** An instant a client names in query parameter {@code name}, within the range stored times can hold. */
+  static Instant instant(String name, String text) {
     try {
       Instant t = Instant.parse(text);
       if (!t.isBefore(EARLIEST) && !t.isAfter(LATEST)) {
@@ -49,7 +54,7 @@ final class MetricsRoutes {
     } catch (DateTimeParseException e) {
       // answered below
     }
-    throw FleetException.invalid("bad_since", "since must be an ISO-8601 instant from " + EARLIEST + " to " + LATEST
+    throw FleetException.invalid("bad_" + name, name + " must be an ISO-8601 instant from " + EARLIEST + " to " + LATEST
         + ", like 2026-01-31T12:00:00Z, was '" + text + "'");
   }
 

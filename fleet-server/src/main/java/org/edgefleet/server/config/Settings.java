@@ -23,7 +23,7 @@ public final class Settings {
   public static final Setting<Integer> DATABASE_POOL_SIZE = Setting.of("database-pool-size", Integer.class, 8,
       "Connections to PostgreSQL, and so transactions at once (SQLite always writes on one connection and reads on two).");
   public static final Setting<String> HTTP_HOST = Setting.of("http-host", String.class, "127.0.0.1",
-      "Address the REST API binds to; loopback by default because the API has no authentication yet.");
+      "Address the REST API binds to; loopback by default. Every route but a few documented ones needs an API token (docs/security.md); serve it beyond loopback behind TLS.");
   public static final Setting<Integer> HTTP_PORT = Setting.of("http-port", Integer.class, 8080,
       "Port of the REST API, /metrics and the OpenAPI description; 0 picks a free port.");
   public static final Setting<String> MQTT_HOST = Setting.of("mqtt-host", String.class, "127.0.0.1",
@@ -158,6 +158,13 @@ public final class Settings {
   public static final Setting<Duration> SAMPLE_RETENTION = Setting.of("sample-retention", Duration.class, Duration.ofDays(30),
       "How long sampled inputs and their outcomes are kept (counted from their arrival); older ones are deleted every hour.");
 
+  public static final Setting<Path> ADMIN_TOKEN_FILE = Setting.of("admin-token-file", Path.class, null,
+      "File of the first admin API token: at a start with no token issued yet, a token written there (ef_...) becomes the admin token, or else the server writes a new one there, readable by its owner only; unset, data-dir/admin-token.");
+  public static final Setting<Duration> SESSION_DURATION = Setting.of("session-duration", Duration.class, Duration.ofHours(8),
+      "How long a dashboard login lasts (never longer than its API token); sessions live in the server's memory, a restart ends them.");
+  public static final Setting<Duration> AUDIT_RETENTION = Setting.of("audit-retention", Duration.class, Duration.ofDays(90),
+      "How long audit log entries are kept; older ones are deleted every hour.");
+
   public static final List<Setting<?>> ALL = List.of(DATA_DIR, DATABASE_URL, DATABASE_USERNAME, DATABASE_PASSWORD,
       DATABASE_POOL_SIZE, HTTP_HOST, HTTP_PORT, MQTT_HOST, MQTT_PORT, BROKER_URL,
       BROKER_USERNAME, BROKER_PASSWORD, MQTT_CLIENT_ID, MQTT_SHARED_GROUP, LEASE_DURATION, BROKER_PERSISTENCE, TOPIC_PREFIX, MAX_PACKET_SIZE, CHUNK_SIZE,
@@ -169,7 +176,8 @@ public final class Settings {
       TELEMETRY_RAW_RETENTION, TELEMETRY_MINUTE_RETENTION, TELEMETRY_HOUR_RETENTION, DRIFT_RETENTION, DOWNSAMPLE_INTERVAL,
       DOWNSAMPLE_BATCH_ROWS, ALERT_EVALUATE_INTERVAL, ALERT_WEBHOOKS, ALERT_RETRY_BASE, ALERT_RETRY_MAX, ALERT_MAX_ATTEMPTS,
       BROKER_TLS, TLS_HOSTS, DEVICE_CERTIFICATE_VALIDITY, BROKER_CERTIFICATE_VALIDITY, CA_VALIDITY, CERTIFICATE_WARNING,
-      SAMPLE_RETENTION, COAP_HOST, COAP_PORT, COAP_PSK_FILE, COAP_OBSERVE_MAX_AGE);
+      SAMPLE_RETENTION, COAP_HOST, COAP_PORT, COAP_PSK_FILE, COAP_OBSERVE_MAX_AGE, ADMIN_TOKEN_FILE, SESSION_DURATION,
+      AUDIT_RETENTION);
 
   private Settings() {}
 }

@@ -30,7 +30,8 @@ public final class DatabaseCopy {
       "device_events", "device_model_events", "desired", "assignments", "rollouts", "rollout_targets",
       "rollout_history", "cohorts", "telemetry_batches", "telemetry_models", "telemetry_drift",
       "telemetry_model_rollups", "telemetry_resource_rollups", "alert_rules", "alerts", "alert_deliveries",
-      "enrollment_tokens", "device_identities", "sampling_policies", "samples", "sample_outcomes");
+      "enrollment_tokens", "device_identities", "sampling_policies", "samples", "sample_outcomes",
+      "api_tokens", "audit_log");
   // The target's own migrations fill its history; a lease names an instance of the old setup, so none is copied.
   private static final Set<String> NOT_COPIED = Set.of("flyway_schema_history", "leases");
   private static final int ROWS_PER_BATCH = 1000;
@@ -71,8 +72,8 @@ public final class DatabaseCopy {
       progress.accept(table + ": " + stored + " rows");
     }
     if (dst.dialect() == Dialect.POSTGRESQL) {
-      // The ids came with the rows: the next rollout, history entry, alert and sample must be numbered after them.
-      for (String table : List.of("rollouts", "rollout_history", "alerts", "samples")) {
+      // The ids came with the rows: the next rollout, history entry, alert, sample and audit entry must be numbered after them.
+      for (String table : List.of("rollouts", "rollout_history", "alerts", "samples", "audit_log")) {
         dst.query("SELECT setval(pg_get_serial_sequence('" + table + "', 'id'), COALESCE((SELECT MAX(id) FROM " + table
             + "), 0) + 1, false)", rs -> null);
       }

@@ -96,7 +96,7 @@ class AlertsApiTest {
         .trustedPackagerKeys(List.of(TestServers.trustedKey(dir, packager)))
         .set(Settings.ALERT_EVALUATE_INTERVAL, Duration.ofMillis(200)).set(Settings.ALERT_WEBHOOKS, List.of(hook))
         .set(Settings.ALERT_RETRY_BASE, Duration.ofMillis(50)).set(Settings.ALERT_RETRY_MAX, Duration.ofMillis(200)).build());
-    api = new Api(server.httpUrl());
+    api = Api.admin(server);
     ReportFlood.report(server.mqttUrl(), server.topics(), List.of("rpi-1", "jetson-1"),
         id -> Map.of("hw", id.substring(0, id.indexOf('-'))), id -> List.of());
     await().atMost(LONG).until(() -> api.get("/api/v1/devices/jetson-1").status() == 200);

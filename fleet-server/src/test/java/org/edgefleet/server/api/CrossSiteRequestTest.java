@@ -43,7 +43,7 @@ class CrossSiteRequestTest {
     server = FleetServer.start(TestServers.config(dir.resolve("data"))
         .trustedPackagerKeys(List.of(TestServers.trustedKey(dir, packager)))
         .set(Settings.ALLOWED_ORIGINS, List.of(ALLOWED)).build());
-    api = new Api(server.httpUrl());
+    api = Api.admin(server);
     ReportFlood.report(server.mqttUrl(), server.topics(), List.of("cam-1"), id -> Map.of("hw", "rpi4"), id -> List.of());
     await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/api/v1/devices/cam-1").status() == 200);
     bundle = TestBundles.write(dir.resolve("b"), packager, "m", 1, 4000);

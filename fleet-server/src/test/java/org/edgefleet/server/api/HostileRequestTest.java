@@ -42,7 +42,7 @@ class HostileRequestTest {
     dir = tempDir;
     server = FleetServer.start(TestServers.config(dir.resolve("data"))
         .trustedPackagerKeys(List.of(TestServers.trustedKey(dir, packager))).build());
-    api = new Api(server.httpUrl());
+    api = Api.admin(server);
     ReportFlood.report(server.mqttUrl(), server.topics(), List.of("cam-1"), id -> Map.of("hw", "rpi4"), id -> List.of());
     await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/api/v1/devices/cam-1").status() == 200);
     assertThat(api.upload(TestBundles.write(dir.resolve("ok"), packager, "m", 1, 2000)).status()).isEqualTo(201);

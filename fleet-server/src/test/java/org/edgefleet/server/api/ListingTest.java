@@ -46,7 +46,7 @@ class ListingTest {
     dir = tempDir;
     server = FleetServer.start(TestServers.config(dir.resolve("data"))
         .trustedPackagerKeys(List.of(TestServers.trustedKey(dir, packager))).build());
-    api = new Api(server.httpUrl());
+    api = Api.admin(server);
     ReportFlood.report(server.mqttUrl(), server.topics(), ids,
         id -> Map.of("hw", n(id) % 2 == 0 ? "rpi4" : "jetson", "region", n(id) % 3 == 0 ? "eu" : "us"),
         id -> n(id) % 5 == 0 ? List.of(FakeDevice.active("detector", 1)) : List.of());

@@ -27,7 +27,7 @@ class OpenApiRoutesTest {
     try {
       // Routes only keep their services; none is called here.
       Router router = HttpApi.router(vertx, new HttpApi.Services(null, null, null, null, null, null, null, null, new byte[0], () -> true, 1,
-          java.util.List.of(), null, null, null, null, null));
+          java.util.List.of(), null, null, null, null, null, null, null, null));
       assertThat(routed(router)).isEqualTo(described());
     } finally {
       vertx.close().await(10, TimeUnit.SECONDS);

@@ -46,7 +46,7 @@ class BrokerAclTest {
   @BeforeAll
   void start(@TempDir Path dir) throws IOException {
     server = FleetServer.start(TestServers.config(dir).build());
-    api = new Api(server.httpUrl());
+    api = Api.admin(server);
   }
 
   @AfterAll

@@ -45,7 +45,7 @@ class BrokerTlsTest {
   @BeforeAll
   void start(@TempDir Path dir) throws IOException {
     server = FleetServer.start(TestServers.config(dir).set(Settings.BROKER_TLS, true).build());
-    api = new Api(server.httpUrl());
+    api = Api.admin(server);
   }
 
   @AfterAll

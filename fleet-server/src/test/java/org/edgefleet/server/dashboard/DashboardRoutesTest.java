@@ -30,7 +30,7 @@ class DashboardRoutesTest {
   @BeforeEach
   void start() throws Exception {
     server = FleetServer.start(TestServers.config(dir.resolve("data")).set(Settings.MAX_EVENT_STREAMS, MAX_STREAMS).build());
-    api = new Api(server.httpUrl());
+    api = Api.admin(server);
   }
 
   @AfterEach
@@ -87,7 +87,7 @@ class DashboardRoutesTest {
 
   @Test
   void aStreamTellsWhichDeviceCameOnlineAndChanged() throws Exception {
-    try (RawHttp stream = RawHttp.get(server.httpUrl(), DashboardRoutes.STREAM)) {
+    try (RawHttp stream = RawHttp.get(server.httpUrl(), DashboardRoutes.STREAM, Api.adminToken(server))) {
       assertThat(stream.status()).isEqualTo(200);
       assertThat(stream.until("content-type:")).startsWith("content-type: text/event-stream");
       stream.until("retry:");
@@ -103,20 +103,20 @@ class DashboardRoutesTest {
     List<RawHttp> open = new ArrayList<>();
     try {
       for (int i = 0; i < MAX_STREAMS; i++) {
-        RawHttp s = RawHttp.get(server.httpUrl(), DashboardRoutes.STREAM);
+        RawHttp s = RawHttp.get(server.httpUrl(), DashboardRoutes.STREAM, Api.adminToken(server));
         open.add(s);
         assertThat(s.status()).isEqualTo(200);
         s.until("retry:");
       }
       for (int i = 0; i < 40; i++) {
-        try (RawHttp refused = RawHttp.get(server.httpUrl(), DashboardRoutes.STREAM)) {
+        try (RawHttp refused = RawHttp.get(server.httpUrl(), DashboardRoutes.STREAM, Api.adminToken(server))) {
           assertThat(refused.status()).isEqualTo(503);
           assertThat(refused.rest(4096)).contains("retry-after: 10").contains("\"error\":\"too_many_streams\"");
         }
       }
       open.remove(0).close();
       await().atMost(Duration.ofSeconds(10)).until(() -> {
-        try (RawHttp again = RawHttp.get(server.httpUrl(), DashboardRoutes.STREAM)) {
+        try (RawHttp again = RawHttp.get(server.httpUrl(), DashboardRoutes.STREAM, Api.adminToken(server))) {
           return again.status() == 200;
         }
       });

@@ -24,12 +24,17 @@ final class RawHttp implements AutoCloseable {
 
   /** Sends GET with the raw target and returns the connection, positioned at the status line. */
   static RawHttp get(String baseUrl, String rawTarget) throws IOException {
+    return get(baseUrl, rawTarget, null);
+  }
+
+  /** The same with {@code Authorization: Bearer token} (none when null). */
+  static RawHttp get(String baseUrl, String rawTarget, String token) throws IOException {
     URI base = URI.create(baseUrl);
     Socket s = new Socket(base.getHost(), base.getPort());
     s.setSoTimeout(20_000);
     OutputStream out = s.getOutputStream();
     out.write(("GET " + rawTarget + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
-        + "\r\nAccept: */*\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        + "\r\nAccept: */*\r\n" + (token == null ? "" : "Authorization: Bearer " + token + "\r\n") + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
     out.flush();
     return new RawHttp(s);
   }

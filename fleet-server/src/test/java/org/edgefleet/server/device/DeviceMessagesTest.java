@@ -39,7 +39,7 @@ class DeviceMessagesTest {
   @BeforeEach
   void start() throws Exception {
     server = FleetServer.start(TestServers.config(dir).build());
-    api = new Api(server.httpUrl());
+    api = Api.admin(server);
   }
 
   @AfterEach

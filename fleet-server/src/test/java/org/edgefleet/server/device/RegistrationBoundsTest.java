@@ -46,7 +46,7 @@ class RegistrationBoundsTest {
   void aRegistrationFloodIsBoundedAndEveryRefusalCounted() throws Exception {
     Path data = dir.resolve("data");
     server = FleetServer.start(TestServers.config(data).set(Settings.MAX_DEVICES, MAX_DEVICES).build());
-    api = new Api(server.httpUrl());
+    api = Api.admin(server);
     long before = databaseBytes(data);
     long start = System.nanoTime();
 
@@ -100,7 +100,7 @@ class RegistrationBoundsTest {
     MutableClock clock = new MutableClock(Instant.now());
     server = FleetServer.start(TestServers.config(dir.resolve("data")).clock(clock)
         .set(Settings.DEVICE_OFFLINE_AFTER, Duration.ofMinutes(3)).build());
-    api = new Api(server.httpUrl());
+    api = Api.admin(server);
     ReportFlood.report(server.mqttUrl(), server.topics(), List.of("quiet", "chatty"), id -> Map.of("hw", "rpi4"), id -> List.of());
     await().atMost(LONG).until(() -> api.get("/api/v1/devices?online=true").json().get("devices").size() == 2);
     Instant heard = Instant.parse(api.get("/api/v1/devices/quiet").json().get("lastSeen").asText());

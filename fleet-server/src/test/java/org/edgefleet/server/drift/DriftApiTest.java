@@ -61,7 +61,7 @@ class DriftApiTest {
   void start(@TempDir Path dir) throws Exception {
     server = FleetServer.start(TestServers.config(dir.resolve("data")).clock(clock)
         .trustedPackagerKeys(List.of(TestServers.trustedKey(dir, packager))).build());
-    api = new Api(server.httpUrl());
+    api = Api.admin(server);
     ReportFlood.report(server.mqttUrl(), server.topics(), List.of("rpi-1", "jetson-1"),
         id -> Map.of("hw", id.substring(0, id.indexOf('-'))), id -> List.of());
     await().atMost(LONG).until(() -> api.get("/api/v1/devices/jetson-1").status() == 200);

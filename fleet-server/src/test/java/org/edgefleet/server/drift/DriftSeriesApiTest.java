@@ -50,7 +50,7 @@ class DriftSeriesApiTest {
   void start(@TempDir Path dir) throws Exception {
     server = FleetServer.start(TestServers.config(dir.resolve("data")).clock(clock)
         .trustedPackagerKeys(List.of(TestServers.trustedKey(dir, packager))).build());
-    api = new Api(server.httpUrl());
+    api = Api.admin(server);
     ReportFlood.report(server.mqttUrl(), server.topics(), List.of("rpi-1"), id -> Map.of("hw", "rpi"), id -> List.of());
     await().atMost(LONG).until(() -> api.get("/api/v1/devices/rpi-1").status() == 200);
     assertThat(api.upload(DriftApiTest.bundle(dir, packager)).status()).isEqualTo(201);

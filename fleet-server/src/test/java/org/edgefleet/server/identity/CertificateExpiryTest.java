@@ -23,7 +23,7 @@ class CertificateExpiryTest {
     MutableClock clock = new MutableClock(Instant.now());
     try (FleetServer server = FleetServer.start(TestServers.config(dir).clock(clock).set(Settings.CA_VALIDITY, Duration.ofDays(40))
         .set(Settings.CERTIFICATE_WARNING, Duration.ofDays(30)).build())) {
-      Api api = new Api(server.httpUrl());
+      Api api = Api.admin(server);
       assertThat(api.get("/api/v1/health").json().at("/certificates/ca/state").asText()).isEqualTo("OK");
 
       clock.advance(Duration.ofDays(15));

@@ -35,7 +35,7 @@ class EnrollmentApiTest {
   @BeforeAll
   void start(@TempDir Path dir) throws IOException {
     server = FleetServer.start(TestServers.config(dir).build());
-    api = new Api(server.httpUrl());
+    api = Api.admin(server);
   }
 
   @AfterAll
@@ -180,7 +180,7 @@ class EnrollmentApiTest {
   void anExpiredTokenIsRefused(@TempDir Path dir) throws IOException {
     MutableClock clock = new MutableClock(Instant.now());
     try (FleetServer s = FleetServer.start(TestServers.config(dir).clock(clock).build())) {
-      Api a = new Api(s.httpUrl());
+      Api a = Api.admin(s);
       String token = token(a, "{\"uses\": 10, \"validForSeconds\": 3600}");
       clock.advance(Duration.ofHours(2));
       Api.Response r = enroll(a, token, new TlsDevice("late").csr());

@@ -29,7 +29,7 @@ class PostgresIdentityTest {
     String token;
     TlsDevice d = new TlsDevice("pg-device");
     try (FleetServer server = FleetServer.start(config)) {
-      Api api = new Api(server.httpUrl());
+      Api api = Api.admin(server);
       token = EnrollmentApiTest.token(api, "{}");
       assertThat(EnrollmentApiTest.enroll(api, token, d.csr()).status()).isEqualTo(200);
       assertThat(EnrollmentApiTest.enroll(api, EnrollmentApiTest.token(api, "{\"needsApproval\": true}"),
@@ -37,7 +37,7 @@ class PostgresIdentityTest {
       assertThat(api.postJson("/api/v1/identities/pg-device/revoke", "{}").status()).isEqualTo(200);
     }
     try (FleetServer server = FleetServer.start(config)) {
-      Api api = new Api(server.httpUrl());
+      Api api = Api.admin(server);
       assertThat(EnrollmentApiTest.enroll(api, token, new TlsDevice("pg-other").csr()).error()).isEqualTo("token_used");
       assertThat(EnrollmentApiTest.enroll(api, EnrollmentApiTest.token(api, "{}"), d.csr()).error()).isEqualTo("device_revoked");
       assertThat(server.identity().revoked("pg-device")).isTrue();

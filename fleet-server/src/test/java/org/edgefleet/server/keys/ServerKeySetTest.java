@@ -66,7 +66,7 @@ class ServerKeySetTest {
     try (FleetServer server = FleetServer.start(TestServers.config(data).set(Settings.KEY_SET, write("v1.json", v1))
         .set(Settings.DESIRED_VALIDITY, Duration.ofSeconds(3)).build());
          FakeDevice device = new FakeDevice(server.mqttUrl(), "dev-k", org.edgefleet.protocol.mqtt.Topics.defaults())) {
-      Api api = new Api(server.httpUrl());
+      Api api = Api.admin(server);
       device.report(Map.of("hw", "rpi4"), 0, List.of());
       Path bundle = TestBundles.write(dir.resolve("b1"), packager, "detector", 1, 5000);
       assertThat(api.upload(bundle).status()).as("signed by a packager key of the key set only").isEqualTo(201);

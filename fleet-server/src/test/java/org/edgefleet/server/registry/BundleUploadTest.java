@@ -51,7 +51,7 @@ class BundleUploadTest {
     data = dir.resolve("data");
     server = FleetServer.start(TestServers.config(data).trustedPackagerKeys(List.of(trusted, revokedFile))
         .revokedKeys(List.of(revoked.keyId())).maxBundleSize(MAX_BUNDLE).build());
-    api = new Api(server.httpUrl());
+    api = Api.admin(server);
   }
 
   @AfterAll

@@ -28,7 +28,7 @@ class DesiredSizeTest {
     try (FleetServer server = FleetServer.start(TestServers.config(dir.resolve("data"))
         .trustedPackagerKeys(List.of(TestServers.trustedKey(dir, packager))).maxPacketSize(16 * 1024).chunkSize(1024).build());
          FakeDevice device = new FakeDevice(server.mqttUrl(), "tiny", server.topics())) {
-      Api api = new Api(server.httpUrl());
+      Api api = Api.admin(server);
       device.report(Map.of(), 0, List.of());
       await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/api/v1/devices/tiny").status() == 200);
       // 300 chunk hashes of 64 hex digits do not fit 16 KiB.

@@ -55,7 +55,7 @@ class RolloutCompatibilityTest {
   void start() throws Exception {
     server = FleetServer.start(TestServers.config(dir.resolve("data"))
         .trustedPackagerKeys(List.of(TestServers.trustedKey(dir, packager))).build());
-    api = new Api(server.httpUrl());
+    api = Api.admin(server);
     serverTrust = TrustStore.of(server.serverKey());
   }
 

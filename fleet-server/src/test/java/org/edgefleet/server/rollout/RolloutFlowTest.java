@@ -45,7 +45,7 @@ class RolloutFlowTest {
     Path trusted = dir.resolve("packager.pub.json");
     KeyFiles.writePublic(trusted, packager.publicKey());
     server = FleetServer.start(TestServers.config(dir.resolve("data")).trustedPackagerKeys(List.of(trusted)).build());
-    api = new Api(server.httpUrl());
+    api = Api.admin(server);
     // Provision the devices' trust the way an operator would: from the key endpoint.
     Path keyFile = Files.writeString(dir.resolve("server.pub.json"), api.get("/api/v1/keys/server").body());
     PublicKey serverKey = KeyFiles.readPublic(keyFile);

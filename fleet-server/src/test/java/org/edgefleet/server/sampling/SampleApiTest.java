@@ -65,7 +65,7 @@ class SampleApiTest {
     // Packets above the sample limit reach the server, so its own limit is what refuses them.
     server = FleetServer.start(TestServers.config(dir.resolve("data")).maxPacketSize(2 * SampleMessage.MAX_BYTES)
         .trustedPackagerKeys(List.of(TestServers.trustedKey(dir, packager))).build());
-    api = new Api(server.httpUrl());
+    api = Api.admin(server);
     device = new FakeDevice(server.mqttUrl(), "cam-1", server.topics());
     device.report(Map.of("hw", "rpi4"), 0, List.of());
     await().atMost(LONG).until(() -> api.get("/api/v1/devices/cam-1").status() == 200);
@@ -241,7 +241,8 @@ class SampleApiTest {
   }
 
   private byte[] bytes(String path) throws Exception {
-    HttpResponse<byte[]> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.httpUrl() + path)).build(),
+    HttpResponse<byte[]> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.httpUrl() + path))
+        .header("Authorization", "Bearer " + Api.adminToken(server)).build(),
         HttpResponse.BodyHandlers.ofByteArray());
     assertThat(r.statusCode()).isEqualTo(200);
     return r.body();

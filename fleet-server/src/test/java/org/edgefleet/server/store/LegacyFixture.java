@@ -56,6 +56,8 @@ public final class LegacyFixture {
     rows.put("sampling_policies", 0L);
     rows.put("samples", 0L);
     rows.put("sample_outcomes", 0L);
+    rows.put("api_tokens", 0L);
+    rows.put("audit_log", 0L);
     return rows;
   }
 }

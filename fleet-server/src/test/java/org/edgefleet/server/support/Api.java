@@ -7,10 +7,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.edgefleet.protocol.json.Json;
+import org.edgefleet.server.FleetServer;
 
 /** A small blocking client of the server's REST API. */
 public final class Api {
@@ -32,9 +34,31 @@ public final class Api {
 
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private final String base;
+  private final String token;
 
-  public Api(String baseUrl) {
+  /** A client that sends {@code token} (null: none) as {@code Authorization: Bearer}. */
+  public Api(String baseUrl, String token) {
     this.base = baseUrl;
+    this.token = token;
+  }
+
+  /** A client of the server with its first admin token, read from the file the server wrote it to. */
+  public static Api admin(FleetServer server) {
+    return new Api(server.httpUrl(), adminToken(server));
+  }
+
+  /** The secret in the server's admin token file. */
+  public static String adminToken(FleetServer server) {
+    try {
+      return Files.readString(server.adminTokenFile()).trim();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no admin token file at " + server.adminTokenFile(), e);
+    }
+  }
+
+  /** The same server with another token (null: none). */
+  public Api withToken(String other) {
+    return new Api(base, other);
   }
 
   public Response get(String path) {
@@ -75,7 +99,8 @@ public final class Api {
   }
 
   private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
+    return token == null ? b : b.header("Authorization", "Bearer " + token);
   }
 
   private Response send(HttpRequest.Builder b) {

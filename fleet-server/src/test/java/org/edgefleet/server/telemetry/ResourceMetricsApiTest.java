@@ -26,7 +26,7 @@ class ResourceMetricsApiTest {
   @Test
   void resourceUseOfACohortIsItsDevicesMinMeanAndMax(@TempDir Path dir) throws Exception {
     try (FleetServer server = FleetServer.start(TestServers.config(dir.resolve("data")).build())) {
-      Api api = new Api(server.httpUrl());
+      Api api = Api.admin(server);
       ReportFlood.report(server.mqttUrl(), server.topics(), List.of("rpi-1", "jetson-1"),
           id -> Map.of("hw", id.substring(0, id.indexOf('-'))), id -> List.of());
       await().atMost(Duration.ofSeconds(60)).until(() -> api.get("/api/v1/devices/jetson-1").status() == 200);

@@ -30,7 +30,7 @@ class RoleMetricsTest {
   @BeforeEach
   void start() throws Exception {
     server = FleetServer.start(TestServers.config(dir).build());
-    api = new Api(server.httpUrl());
+    api = Api.admin(server);
   }
 
   @AfterEach

@@ -66,7 +66,7 @@ class ChunkFloodTest {
     Path trusted = TestServers.trustedKey(dir, packager);
     server = FleetServer.start(tweak.apply(TestServers.config(dir.resolve("data")).trustedPackagerKeys(List.of(trusted))
         .chunkSize(CHUNK).chunkRates(200, 1 << 20, 16 << 20).chunkRepeatBudget(REPEAT_BUDGET, REPEAT_WINDOW)).build());
-    api = new Api(server.httpUrl());
+    api = Api.admin(server);
   }
 
   @AfterEach

@@ -51,7 +51,7 @@ class ChunksBesideInboxBackpressureTest {
             .set(Settings.INBOX_MAX_PENDING, MAX_PENDING).build());
          FakeDevice fetcher = new FakeDevice(server.mqttUrl(), "dev-fetch", server.topics());
          FakeDevice chatty = new FakeDevice(server.mqttUrl(), "dev-chatty", server.topics())) {
-      Api api = new Api(server.httpUrl());
+      Api api = Api.admin(server);
       fetcher.report(Map.of("hw", "rpi4"), 0, List.of());
       chatty.report(Map.of("hw", "rpi4"), 0, List.of());
       await().atMost(LONG).until(() -> api.get("/api/v1/devices").json().get("devices").size() == 2);

@@ -43,7 +43,7 @@ class TransferBackpressureTest {
     Path trusted = TestServers.trustedKey(dir, packager);
     server = FleetServer.start(TestServers.config(dir.resolve("data")).trustedPackagerKeys(List.of(trusted))
         .chunkSize(4096).chunksInFlight(TOTAL, PER_DEVICE).chunkQueuePerDevice(QUEUE).build());
-    api = new Api(server.httpUrl());
+    api = Api.admin(server);
   }
 
   @AfterEach

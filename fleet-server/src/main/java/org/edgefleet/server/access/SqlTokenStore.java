@@ -1,0 +1,44 @@
+package org.edgefleet.server.access;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import org.edgefleet.server.store.Transaction;
+
+/** {@link TokenStore} in SQL that SQLite and PostgreSQL both run. */
+public final class SqlTokenStore implements TokenStore {
+
+  private final Transaction tx;
+
+  public SqlTokenStore(Transaction tx) {
+    this.tx = tx;
+  }
+
+  @Override
+  public void insert(ApiToken t) {
+    tx.update("INSERT INTO api_tokens (id, name, role, token_hash, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        t.id(), t.name(), t.role().apiName(), t.hash(), t.createdAt().toEpochMilli(),
+        t.expiresAt() == null ? null : t.expiresAt().toEpochMilli(), t.revokedAt() == null ? null : t.revokedAt().toEpochMilli());
+  }
+
+  @Override
+  public List<ApiToken> all() {
+    return tx.query("SELECT id, name, role, token_hash, created_at, expires_at, revoked_at FROM api_tokens ORDER BY id",
+        SqlTokenStore::row);
+  }
+
+  @Override
+  public boolean revoke(String id, Instant at) {
+    return tx.update("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", at.toEpochMilli(), id) > 0;
+  }
+
+  private static ApiToken row(ResultSet rs) throws SQLException {
+    long expires = rs.getLong(6);
+    Instant expiresAt = rs.wasNull() ? null : Instant.ofEpochMilli(expires);
+    long revoked = rs.getLong(7);
+    Instant revokedAt = rs.wasNull() ? null : Instant.ofEpochMilli(revoked);
+    return new ApiToken(rs.getString(1), rs.getString(2), Role.parse(rs.getString(3)), rs.getString(4),
+        Instant.ofEpochMilli(rs.getLong(5)), expiresAt, revokedAt);
+  }
+}

@@ -1,0 +1,4 @@
+package org.edgefleet.server.access;
+
+/** Whether an API token works. */
+public enum TokenState { ACTIVE, EXPIRED, REVOKED }
