@@ -57,7 +57,7 @@ class CoapDeviceServerTest {
     Path trusted = TestServers.trustedKey(dir, packager);
     server = FleetServer.start(TestServers.config(dir.resolve("data")).trustedPackagerKeys(List.of(trusted)).chunkSize(CHUNK)
         .set(Settings.COAP_PORT, 0).build());
-    api = new Api(server.httpUrl());
+    api = Api.admin(server);
     coap = new CoapClients(server.coap().orElseThrow().url(), null, null);
   }
 

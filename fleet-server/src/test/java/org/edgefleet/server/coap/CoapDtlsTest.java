@@ -51,7 +51,7 @@ class CoapDtlsTest {
       assertThat(a.client("/d/mcu-a/desired").get().getCode()).isEqualTo(ResponseCode.CONTENT);
     }
     assertThat(side.refused("identity_mismatch")).isEqualTo(2);
-    assertThat(new Api(server.httpUrl()).get("/api/v1/devices").json().get("devices").size()).isEqualTo(1);
+    assertThat(Api.admin(server).get("/api/v1/devices").json().get("devices").size()).isEqualTo(1);
   }
 
   @Test
@@ -61,7 +61,7 @@ class CoapDtlsTest {
       assertThatThrownBy(() -> wrong.post("/d/mcu-a/status", "{}".getBytes())).hasMessageContaining("no answer");
       assertThatThrownBy(() -> unknown.post("/d/mcu-z/status", "{}".getBytes())).hasMessageContaining("no answer");
     }
-    assertThat(new Api(server.httpUrl()).get("/api/v1/devices").json().get("devices").size()).isZero();
+    assertThat(Api.admin(server).get("/api/v1/devices").json().get("devices").size()).isZero();
   }
 
   @Test

@@ -51,7 +51,7 @@ class AbSplitByDeviceTest {
   void start() throws Exception {
     server = FleetServer.start(TestServers.config(dir.resolve("data"))
         .trustedPackagerKeys(List.of(TestServers.trustedKey(dir, packager))).build());
-    api = new Api(server.httpUrl());
+    api = Api.admin(server);
     serverTrust = TrustStore.of(server.serverKey());
   }
 
