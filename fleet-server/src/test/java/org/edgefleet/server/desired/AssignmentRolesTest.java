@@ -10,7 +10,7 @@ import org.edgefleet.server.store.DatabaseConfig;
 import org.edgefleet.server.store.StoreTest;
 import org.junit.jupiter.api.Test;
 
-/** An assignment's role, an arm's share and the active version kept beside it: checked, stored, read back. */
+/** An assignment's role, an arm's share, the active version kept beside it and whether it records outcomes: checked, stored, read back. */
 class AssignmentRolesTest {
 
   private static final Instant T = Instant.parse("2026-12-01T10:00:00Z");
@@ -35,6 +35,15 @@ class AssignmentRolesTest {
       db.execute(tx -> new SqlDesiredStore(tx).assign("d1", switched, T.plusSeconds(1))).join();
       assertThat(db.read(tx -> new SqlDesiredStore(tx).assignment("d1", "motor")).join()).contains(switched);
       assertThat(db.read(tx -> new SqlDesiredStore(tx).devicesAssigned(V1)).join()).isZero();
+
+      // One arm of an A/B test split by device: active, recording outcomes; and back to recording none.
+      Assignment recording = Assignment.recordingOutcomes("motor", 1, V1, 9);
+      db.execute(tx -> new SqlDesiredStore(tx).assign("d1", recording, T.plusSeconds(2))).join();
+      assertThat(db.read(tx -> new SqlDesiredStore(tx).assignment("d1", "motor")).join().orElseThrow().recordOutcomes()).isTrue();
+      assertThat(db.read(tx -> new SqlDesiredStore(tx).all()).join().get(0).assignments()).contains(recording);
+      Assignment plain = new Assignment("motor", 1, V1, 9);
+      db.execute(tx -> new SqlDesiredStore(tx).assign("d1", plain, T.plusSeconds(3))).join();
+      assertThat(db.read(tx -> new SqlDesiredStore(tx).assignment("d1", "motor")).join()).contains(plain);
     }
   }
 
@@ -47,5 +56,8 @@ class AssignmentRolesTest {
     assertThatThrownBy(() -> new Assignment("motor", 2, V2, 1, SlotRole.ACTIVE, null, ON_V1)).hasMessageContaining("alone");
     assertThatThrownBy(() -> new Assignment("motor", 1, V1, 1, SlotRole.SHADOW, null, ON_V1)).hasMessageContaining("itself");
     assertThatThrownBy(() -> new Assignment("motor", 1, V1, 1, null, null, null)).hasMessageContaining("role");
+    assertThatThrownBy(() -> new Assignment("motor", 2, V2, 1, SlotRole.ARM, 0.5, ON_V1, true)).hasMessageContaining("only an active");
+    assertThatThrownBy(() -> new Assignment("motor", 2, V2, 1, SlotRole.CANDIDATE, null, null, true))
+        .hasMessageContaining("only an active");
   }
 }
