@@ -181,11 +181,16 @@ public final class FleetServer implements AutoCloseable {
     certificates.watch("ca", ca.certificate());
     identity = new IdentityService(db, SqlIdentityStore::new, ca, config.get(Settings.DEVICE_CERTIFICATE_VALIDITY), config.clock());
     await(identity.load(), "load device identities");
+    // One server certificate for the broker's TLS and the CoAP endpoint's DTLS.
+    boolean coapCertificates = config.get(Settings.COAP_PORT) != -1 && config.get(Settings.COAP_CERTIFICATES);
+    ServerCertificate own = null;
+    if ((config.embeddedBroker() && config.get(Settings.BROKER_TLS)) || coapCertificates) {
+      own = ServerCertificate.loadOrIssue(dataDir.resolve("ca"), ca, tlsHosts(), config.get(Settings.BROKER_CERTIFICATE_VALIDITY),
+          config.clock());
+      certificates.watch("broker", own.certificate());
+    }
     if (config.embeddedBroker()) {
       if (config.get(Settings.BROKER_TLS)) {
-        ServerCertificate own = ServerCertificate.loadOrIssue(dataDir.resolve("ca"), ca, tlsHosts(),
-            config.get(Settings.BROKER_CERTIFICATE_VALIDITY), config.clock());
-        certificates.watch("broker", own.certificate());
         brokerTls = new BrokerTls(own.key(), own.certificate(), ca.certificate(), identity::admits);
       }
       broker = EmbeddedBroker.start(new EmbeddedBroker.Options(config.get(Settings.MQTT_HOST), config.get(Settings.MQTT_PORT),
@@ -201,7 +206,7 @@ public final class FleetServer implements AutoCloseable {
         TimeUnit.MILLISECONDS);
     metrics.gauge("fleet.ca.expiry.seconds", "Seconds until the fleet CA expires (negative once expired: no device can "
         + "connect over TLS or enroll)", () -> certificates.secondsLeft("ca"));
-    if (brokerTls != null) {
+    if (own != null) {
       metrics.gauge("fleet.broker.certificate.expiry.seconds", "Seconds until the broker's TLS certificate expires "
           + "(the server issues a new one at start when a third is left)", () -> certificates.secondsLeft("broker"));
     }
@@ -248,7 +253,8 @@ public final class FleetServer implements AutoCloseable {
     if (config.get(Settings.COAP_PORT) != -1) {
       coap = CoapDeviceServer.start(new CoapDeviceServer.Options(config.get(Settings.COAP_HOST), config.get(Settings.COAP_PORT),
           config.get(Settings.COAP_PSK_FILE), config.get(Settings.COAP_OBSERVE_MAX_AGE), config.get(Settings.MAX_DEVICES),
-          config.get(Settings.MAX_REPORTED_SIZE)), inbox, desired::publish, registry, transferIo, metrics);
+          config.get(Settings.MAX_REPORTED_SIZE)), coapCertificates ? new CoapDeviceServer.Certificates(own, identity) : null,
+          inbox, desired::publish, registry, transferIo, metrics);
       toClose.push(coap);
     }
     metrics.gauge("fleet.devices.known", "Devices that have sent a valid message", devices::knownCount);
@@ -321,9 +327,10 @@ public final class FleetServer implements AutoCloseable {
   // The names devices may reach the broker by: its certificate must carry each.
   private List<String> tlsHosts() {
     Set<String> hosts = new LinkedHashSet<>(List.of("localhost", "127.0.0.1"));
-    String bind = config.get(Settings.MQTT_HOST);
-    if (!bind.equals("0.0.0.0") && !bind.equals("::")) {
-      hosts.add(bind);
+    for (String bind : List.of(config.get(Settings.MQTT_HOST), config.get(Settings.COAP_HOST))) {
+      if (!bind.equals("0.0.0.0") && !bind.equals("::")) {
+        hosts.add(bind);
+      }
     }
     hosts.addAll(config.get(Settings.TLS_HOSTS));
     return List.copyOf(hosts);

@@ -3,6 +3,7 @@ package org.edgefleet.server.coap;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -16,18 +17,23 @@ import org.eclipse.californium.core.coap.Response;
 import org.eclipse.californium.core.config.CoapConfig;
 import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.core.network.interceptors.MessageInterceptorAdapter;
+import org.eclipse.californium.elements.config.CertificateAuthenticationMode;
 import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.elements.config.UdpConfig;
 import org.eclipse.californium.scandium.DTLSConnector;
 import org.eclipse.californium.scandium.config.DtlsConfig;
 import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
+import org.eclipse.californium.scandium.dtls.CertificateType;
 import org.eclipse.californium.scandium.dtls.pskstore.AdvancedMultiPskStore;
+import org.eclipse.californium.scandium.dtls.x509.SingleCertificateProvider;
 import org.edgefleet.protocol.message.DeviceEvent;
 import org.edgefleet.protocol.message.DeviceStatus;
 import org.edgefleet.protocol.message.SampleMessage;
 import org.edgefleet.protocol.message.TelemetryBatch;
 import org.edgefleet.protocol.mqtt.TopicKind;
 import org.edgefleet.server.channel.DesiredChannel;
+import org.edgefleet.server.identity.IdentityService;
+import org.edgefleet.server.identity.ServerCertificate;
 import org.edgefleet.server.ingest.DeviceMessages;
 import org.edgefleet.server.metrics.ServerMetrics;
 import org.edgefleet.server.registry.RegistryService;
@@ -35,8 +41,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server's CoAP side (Eclipse Californium): one UDP endpoint, or with a PSK file a DTLS
- * endpoint (Scandium) that admits only the devices in it, each as its own id. Serves the device
+ * The server's CoAP side (Eclipse Californium): one UDP endpoint, or a DTLS endpoint (Scandium)
+ * that admits only the devices of the PSK file, each as its own id, and, with certificates, the
+ * devices holding a fleet-CA certificate they enrolled for ({@link DeviceAccess}). Serves the device
  * resources ({@link DeviceTree}) and the bundles ({@link BundleResource}); see docs/coap.md.
  *
  * <p>Blockwise: Block1 of uplink messages is reassembled by Californium up to the largest message
@@ -55,6 +62,12 @@ public final class CoapDeviceServer implements AutoCloseable {
    */
   public record Options(String host, int port, Path pskFile, Duration observeMaxAge, int maxDevices, int maxReportedBytes) {}
 
+  /**
+   * DTLS with device certificates: the endpoint presents the server's certificate and requires a
+   * client certificate from the fleet CA of an admitted device ({@link FleetCertificateVerifier}).
+   */
+  public record Certificates(ServerCertificate server, IdentityService identity) {}
+
   private final CoapServer server;
   private final CoapEndpoint endpoint;
   private final DesiredResource desired;
@@ -71,24 +84,27 @@ public final class CoapDeviceServer implements AutoCloseable {
   }
 
   /**
+   * @param certificates DTLS with device certificates, or null for none (PSK only, or plain UDP)
    * @param sign signs and sends a device's current desired state (DesiredStateService::publish)
    * @throws IOException when the port is taken or the PSK file is unusable
    */
-  public static CoapDeviceServer start(Options options, DeviceMessages inbox, Function<String, CompletableFuture<Void>> sign,
-      RegistryService registry, ExecutorService io, ServerMetrics metrics) throws IOException {
+  public static CoapDeviceServer start(Options options, Certificates certificates, DeviceMessages inbox,
+      Function<String, CompletableFuture<Void>> sign, RegistryService registry, ExecutorService io, ServerMetrics metrics)
+      throws IOException {
     Configuration config = configuration();
     CoapRefusals refusals = new CoapRefusals(metrics);
-    DesiredResource desired = new DesiredResource(sign, refusals, options.maxDevices(), options.observeMaxAge().toSeconds());
+    DeviceAccess access = new DeviceAccess(refusals, certificates == null ? null : certificates.identity());
+    DesiredResource desired = new DesiredResource(sign, refusals, access, options.maxDevices(), options.observeMaxAge().toSeconds());
     VerifiedBlocks blocks = new VerifiedBlocks(registry);
     CoapServer server = new CoapServer(config);
     server.add(new DeviceTree(desired,
-        new UplinkResource(TopicKind.REPORTED, inbox, refusals, options.maxReportedBytes()),
-        new UplinkResource(TopicKind.EVENTS, inbox, refusals, DeviceEvent.MAX_BYTES),
-        new UplinkResource(TopicKind.TELEMETRY, inbox, refusals, TelemetryBatch.MAX_BYTES),
-        new UplinkResource(TopicKind.SAMPLES, inbox, refusals, SampleMessage.MAX_BYTES),
-        new UplinkResource(TopicKind.STATUS, inbox, refusals, DeviceStatus.MAX_BYTES)));
+        new UplinkResource(TopicKind.REPORTED, inbox, refusals, access, options.maxReportedBytes()),
+        new UplinkResource(TopicKind.EVENTS, inbox, refusals, access, DeviceEvent.MAX_BYTES),
+        new UplinkResource(TopicKind.TELEMETRY, inbox, refusals, access, TelemetryBatch.MAX_BYTES),
+        new UplinkResource(TopicKind.SAMPLES, inbox, refusals, access, SampleMessage.MAX_BYTES),
+        new UplinkResource(TopicKind.STATUS, inbox, refusals, access, DeviceStatus.MAX_BYTES)));
     server.add(new BundleResource(registry, blocks, refusals, io));
-    CoapEndpoint endpoint = endpoint(options, config);
+    CoapEndpoint endpoint = endpoint(options, certificates, refusals, config);
     endpoint.addInterceptor(new MalformedCounter(refusals));
     server.addEndpoint(endpoint);
     try {
@@ -99,7 +115,8 @@ public final class CoapDeviceServer implements AutoCloseable {
           + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
     }
     CoapDeviceServer s = new CoapDeviceServer(server, endpoint, desired, blocks, refusals);
-    LOG.info("event=coap_started address={} dtls={}", s.url(), options.pskFile() != null);
+    LOG.info("event=coap_started address={} dtls_psk={} dtls_certificates={}", s.url(), options.pskFile() != null,
+        certificates != null);
     return s;
   }
 
@@ -115,21 +132,30 @@ public final class CoapDeviceServer implements AutoCloseable {
     return config;
   }
 
-  private static CoapEndpoint endpoint(Options options, Configuration config) throws IOException {
+  // DTLS when there are PSKs or certificates (or both: a device uses either); plain UDP otherwise.
+  private static CoapEndpoint endpoint(Options options, Certificates certificates, CoapRefusals refusals, Configuration config)
+      throws IOException {
     InetSocketAddress address = new InetSocketAddress(options.host(), options.port());
     CoapEndpoint.Builder b = new CoapEndpoint.Builder().setConfiguration(config);
-    if (options.pskFile() == null) {
+    if (options.pskFile() == null && certificates == null) {
       return b.setInetSocketAddress(address).build();
     }
-    Map<String, byte[]> keys = PskFile.read(options.pskFile());
-    AdvancedMultiPskStore store = new AdvancedMultiPskStore();
-    keys.forEach(store::setKey);
-    DtlsConnectorConfig dtls = DtlsConnectorConfig.builder(config)
+    DtlsConnectorConfig.Builder dtls = DtlsConnectorConfig.builder(config)
         .set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.SERVER_ONLY)
-        .setAddress(address)
-        .setAdvancedPskStore(store)
-        .build();
-    return b.setConnector(new DTLSConnector(dtls)).build();
+        .setAddress(address);
+    if (options.pskFile() != null) {
+      Map<String, byte[]> keys = PskFile.read(options.pskFile());
+      AdvancedMultiPskStore store = new AdvancedMultiPskStore();
+      keys.forEach(store::setKey);
+      dtls.setAdvancedPskStore(store);
+    }
+    if (certificates != null) {
+      X509Certificate[] chain = {certificates.server().certificate(), certificates.identity().ca().certificate()};
+      dtls.set(DtlsConfig.DTLS_CLIENT_AUTHENTICATION_MODE, CertificateAuthenticationMode.NEEDED)
+          .setCertificateIdentityProvider(new SingleCertificateProvider(certificates.server().key(), chain, CertificateType.X_509))
+          .setAdvancedCertificateVerifier(new FleetCertificateVerifier(certificates.identity(), refusals));
+    }
+    return b.setConnector(new DTLSConnector(dtls.build())).build();
   }
 
   /** The DesiredChannel of CoAP devices. */

@@ -10,6 +10,13 @@ import java.util.Locale;
 enum CoapRefusal {
   /** The path names a device other than the one the DTLS session authenticated. */
   IDENTITY_MISMATCH,
+  /**
+   * A fleet-CA certificate of a device that is revoked, not accepted yet, or not enrolled with the
+   * certificate's key: its handshake is refused, or a request of a session older than the revocation.
+   */
+  NOT_ADMITTED,
+  /** A DTLS handshake with a certificate that does not chain to the fleet CA, or is out of its dates. */
+  UNTRUSTED_CERTIFICATE,
   /** A path that is no device resource or bundle, or a device id that is not valid. */
   UNKNOWN_PATH,
   /** A payload over the limit of its message kind. */

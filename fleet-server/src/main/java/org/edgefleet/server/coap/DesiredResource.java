@@ -1,6 +1,5 @@
 package org.edgefleet.server.coap;
 
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -10,6 +9,7 @@ import org.eclipse.californium.core.CoapResource;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.eclipse.californium.core.coap.CoAP.Type;
 import org.eclipse.californium.core.coap.MediaTypeRegistry;
+import org.eclipse.californium.core.coap.Request;
 import org.eclipse.californium.core.server.resources.CoapExchange;
 import org.edgefleet.server.channel.DesiredChannel;
 
@@ -31,6 +31,7 @@ final class DesiredResource extends CoapResource implements DesiredChannel {
   private final Set<String> devices = ConcurrentHashMap.newKeySet();
   private final Function<String, CompletableFuture<Void>> sign;
   private final CoapRefusals refusals;
+  private final DeviceAccess access;
   private final int maxDevices;
   private final long maxAgeSeconds;
 
@@ -38,10 +39,12 @@ final class DesiredResource extends CoapResource implements DesiredChannel {
    * @param sign signs and sends the device's current state (DesiredStateService::publish), which comes
    *     back through {@link #sendDesired} before the future completes
    */
-  DesiredResource(Function<String, CompletableFuture<Void>> sign, CoapRefusals refusals, int maxDevices, long maxAgeSeconds) {
+  DesiredResource(Function<String, CompletableFuture<Void>> sign, CoapRefusals refusals, DeviceAccess access, int maxDevices,
+      long maxAgeSeconds) {
     super("desired");
     this.sign = sign;
     this.refusals = refusals;
+    this.access = access;
     this.maxDevices = maxDevices;
     this.maxAgeSeconds = maxAgeSeconds;
     setObservable(true);
@@ -57,21 +60,19 @@ final class DesiredResource extends CoapResource implements DesiredChannel {
   @Override
   public CompletableFuture<Void> sendDesired(String deviceId, byte[] signedState) {
     states.put(deviceId, signedState);
-    changed(relation -> deviceId.equals(CoapPaths.deviceId(relation.getExchange().getRequest().getOptions().getUriPath())));
+    // An observation of a device revoked since it registered is not notified.
+    changed(relation -> {
+      Request request = relation.getExchange().getRequest();
+      return deviceId.equals(CoapPaths.deviceId(request.getOptions().getUriPath()))
+          && access.decide(request, deviceId) == DeviceAccess.Decision.ALLOWED;
+    });
     return CompletableFuture.completedFuture(null);
   }
 
   @Override
   public void handleGET(CoapExchange exchange) {
-    List<String> path = exchange.getRequestOptions().getUriPath();
-    String id = CoapPaths.deviceId(path);
+    String id = access.device(exchange, "read the desired state of");
     if (id == null) {
-      refusals.refuse(exchange, CoapRefusal.UNKNOWN_PATH, ResponseCode.NOT_FOUND, "no device resource " + String.join("/", path));
-      return;
-    }
-    if (!CoapPeer.mayActAs(exchange, id)) {
-      refusals.refuse(exchange, CoapRefusal.IDENTITY_MISMATCH, ResponseCode.FORBIDDEN,
-          "DTLS identity " + CoapPeer.deviceId(exchange).orElse("") + " may not read the desired state of " + id);
       return;
     }
     if (!devices.contains(id) && devices.size() >= maxDevices) {

@@ -1,6 +1,5 @@
 package org.edgefleet.server.coap;
 
-import java.util.List;
 import org.eclipse.californium.core.CoapResource;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.eclipse.californium.core.server.resources.CoapExchange;
@@ -19,27 +18,22 @@ final class UplinkResource extends CoapResource {
   private final TopicKind kind;
   private final DeviceMessages inbox;
   private final CoapRefusals refusals;
+  private final DeviceAccess access;
   private final int maxBytes;
 
-  UplinkResource(TopicKind kind, DeviceMessages inbox, CoapRefusals refusals, int maxBytes) {
+  UplinkResource(TopicKind kind, DeviceMessages inbox, CoapRefusals refusals, DeviceAccess access, int maxBytes) {
     super(kind.path());
     this.kind = kind;
     this.inbox = inbox;
     this.refusals = refusals;
+    this.access = access;
     this.maxBytes = maxBytes;
   }
 
   @Override
   public void handlePOST(CoapExchange exchange) {
-    List<String> path = exchange.getRequestOptions().getUriPath();
-    String id = CoapPaths.deviceId(path);
+    String id = access.device(exchange, "send as");
     if (id == null) {
-      refusals.refuse(exchange, CoapRefusal.UNKNOWN_PATH, ResponseCode.NOT_FOUND, "no device resource " + String.join("/", path));
-      return;
-    }
-    if (!CoapPeer.mayActAs(exchange, id)) {
-      refusals.refuse(exchange, CoapRefusal.IDENTITY_MISMATCH, ResponseCode.FORBIDDEN,
-          "DTLS identity " + CoapPeer.deviceId(exchange).orElse("") + " may not send as " + id);
       return;
     }
     byte[] payload = exchange.getRequestPayload();

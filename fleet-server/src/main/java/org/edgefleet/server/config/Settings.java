@@ -116,13 +116,15 @@ public final class Settings {
   public static final Setting<Integer> COAP_PORT = Setting.of("coap-port", Integer.class, -1,
       "UDP port of the CoAP device endpoint (5683 is usual, 5684 with DTLS); -1, the default, turns CoAP off; 0 picks a free port.");
   public static final Setting<Path> COAP_PSK_FILE = Setting.of("coap-psk-file", Path.class, null,
-      "File of deviceId=hexKey lines; with it the CoAP endpoint speaks DTLS-PSK only and admits only these devices, each as its own id (docs/coap.md).");
+      "File of deviceId=hexKey lines; with it the CoAP endpoint speaks DTLS only and admits these devices by PSK, each as its own id (docs/coap.md).");
+  public static final Setting<Boolean> COAP_CERTIFICATES = Setting.of("coap-certificates", Boolean.class, false,
+      "Whether the CoAP endpoint speaks DTLS with certificates: it presents the server's fleet-CA certificate and admits devices by the fleet-CA certificate they enrolled for (docs/coap.md); with coap-psk-file, PSK devices too.");
   public static final Setting<Duration> COAP_OBSERVE_MAX_AGE = Setting.of("coap-observe-max-age", Duration.class, Duration.ofSeconds(60),
       "Max-Age of desired-state notifications over CoAP: devices register their observation again within it, which is how it comes back after a server restart.");
   public static final Setting<Boolean> BROKER_TLS = Setting.of("broker-tls", Boolean.class, false,
       "Whether the embedded broker serves MQTT over TLS only (on mqtt-port; 8883 is usual), requiring a client certificate from the fleet CA: devices enroll for one (docs/security.md).");
   public static final Setting<List<String>> TLS_HOSTS = new Setting<>("tls-host", List.class, String.class, List.of(),
-      "Host name or address devices use to reach the broker, put in its TLS certificate besides localhost, 127.0.0.1 and mqtt-host; repeatable.");
+      "Host name or address devices use to reach the broker or the CoAP endpoint, put in the server's TLS/DTLS certificate besides localhost, 127.0.0.1, mqtt-host and coap-host; repeatable.");
   public static final Setting<Duration> DEVICE_CERTIFICATE_VALIDITY = Setting.of("device-certificate-validity", Duration.class,
       Duration.ofDays(30), "How long a device certificate is valid; agents renew theirs when a third of it is left.");
   public static final Setting<Duration> BROKER_CERTIFICATE_VALIDITY = Setting.of("broker-certificate-validity", Duration.class,
@@ -176,7 +178,7 @@ public final class Settings {
       TELEMETRY_RAW_RETENTION, TELEMETRY_MINUTE_RETENTION, TELEMETRY_HOUR_RETENTION, DRIFT_RETENTION, DOWNSAMPLE_INTERVAL,
       DOWNSAMPLE_BATCH_ROWS, ALERT_EVALUATE_INTERVAL, ALERT_WEBHOOKS, ALERT_RETRY_BASE, ALERT_RETRY_MAX, ALERT_MAX_ATTEMPTS,
       BROKER_TLS, TLS_HOSTS, DEVICE_CERTIFICATE_VALIDITY, BROKER_CERTIFICATE_VALIDITY, CA_VALIDITY, CERTIFICATE_WARNING,
-      SAMPLE_RETENTION, COAP_HOST, COAP_PORT, COAP_PSK_FILE, COAP_OBSERVE_MAX_AGE, ADMIN_TOKEN_FILE, SESSION_DURATION,
+      SAMPLE_RETENTION, COAP_HOST, COAP_PORT, COAP_PSK_FILE, COAP_CERTIFICATES, COAP_OBSERVE_MAX_AGE, ADMIN_TOKEN_FILE, SESSION_DURATION,
       AUDIT_RETENTION);
 
   private Settings() {}

@@ -12,21 +12,25 @@ import org.edgefleet.protocol.message.BundleRef;
 import org.edgefleet.server.registry.RegistryService;
 
 /**
- * Reads single chunks of stored bundles with positioned reads on a shared open channel per bundle,
- * so serving many devices never holds more than the chunks in flight in memory.
+ * Reads single chunks (or byte ranges, the CoAP side's blocks) of stored bundles with positioned
+ * reads on a shared open channel per bundle, so serving many devices never holds more than the
+ * chunks in flight in memory.
  */
-final class ChunkSource implements AutoCloseable {
+public final class ChunkSource implements AutoCloseable {
 
   private final RegistryService registry;
   private final Map<String, FileChannel> channels = new ConcurrentHashMap<>();
 
-  ChunkSource(RegistryService registry) {
+  public ChunkSource(RegistryService registry) {
     this.registry = registry;
   }
 
-  byte[] read(BundleRef bundle, int index) throws IOException {
-    int length = bundle.chunkLength(index);
-    long position = (long) index * bundle.chunkSize();
+  public byte[] read(BundleRef bundle, int index) throws IOException {
+    return read(bundle, (long) index * bundle.chunkSize(), bundle.chunkLength(index));
+  }
+
+  /** {@code length} bytes of the bundle from {@code position}, which the caller keeps within the bundle. */
+  public byte[] read(BundleRef bundle, long position, int length) throws IOException {
     FileChannel channel = channel(bundle.digest());
     ByteBuffer buffer = ByteBuffer.allocate(length);
     while (buffer.hasRemaining()) {
@@ -52,7 +56,7 @@ final class ChunkSource implements AutoCloseable {
   }
 
   /** Closes the bundle's channel before its blob is deleted. */
-  void evict(String digest) {
+  public void evict(String digest) {
     FileChannel ch = channels.remove(digest);
     if (ch != null) {
       closeQuietly(ch);

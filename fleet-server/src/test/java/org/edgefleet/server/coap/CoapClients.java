@@ -3,6 +3,9 @@ package org.edgefleet.server.coap;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.function.Consumer;
 import org.eclipse.californium.core.CoapClient;
 import org.eclipse.californium.core.CoapResponse;
 import org.eclipse.californium.core.coap.MediaTypeRegistry;
@@ -15,11 +18,14 @@ import org.eclipse.californium.elements.exception.ConnectorException;
 import org.eclipse.californium.scandium.DTLSConnector;
 import org.eclipse.californium.scandium.config.DtlsConfig;
 import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
+import org.eclipse.californium.scandium.dtls.CertificateType;
 import org.eclipse.californium.scandium.dtls.pskstore.AdvancedSinglePskStore;
+import org.eclipse.californium.scandium.dtls.x509.SingleCertificateProvider;
+import org.eclipse.californium.scandium.dtls.x509.StaticNewAdvancedCertificateVerifier;
 
 /**
  * A device in tests, as Californium: one endpoint with transparent Block1 for uplink messages, one
- * without blockwise handling for asking bundle blocks by number; DTLS-PSK when an identity is given.
+ * without blockwise handling for asking bundle blocks by number; DTLS with a PSK or a certificate when given.
  */
 final class CoapClients implements AutoCloseable {
 
@@ -28,12 +34,23 @@ final class CoapClients implements AutoCloseable {
   private final CoapEndpoint blocks;
 
   CoapClients(String url, String pskIdentity, byte[] pskKey) {
-    this.url = url;
-    this.uplink = endpoint(512 * 1024, pskIdentity, pskKey);
-    this.blocks = endpoint(0, pskIdentity, pskKey);
+    this(url, pskIdentity == null ? null : dtls -> dtls.setAdvancedPskStore(new AdvancedSinglePskStore(pskIdentity, pskKey)));
   }
 
-  private static CoapEndpoint endpoint(int maxBody, String identity, byte[] key) {
+  /** A device presenting {@code certificate} (signed for {@code key}) over DTLS, trusting {@code ca} for the server's. */
+  static CoapClients withCertificate(String url, PrivateKey key, X509Certificate certificate, X509Certificate ca) {
+    return new CoapClients(url, dtls -> dtls
+        .setCertificateIdentityProvider(new SingleCertificateProvider(key, new X509Certificate[] {certificate}, CertificateType.X_509))
+        .setAdvancedCertificateVerifier(StaticNewAdvancedCertificateVerifier.builder().setTrustedCertificates(ca).build()));
+  }
+
+  private CoapClients(String url, Consumer<DtlsConnectorConfig.Builder> credentials) {
+    this.url = url;
+    this.uplink = endpoint(512 * 1024, credentials);
+    this.blocks = endpoint(0, credentials);
+  }
+
+  private static CoapEndpoint endpoint(int maxBody, Consumer<DtlsConnectorConfig.Builder> credentials) {
     CoapConfig.register();
     UdpConfig.register();
     DtlsConfig.register();
@@ -43,9 +60,11 @@ final class CoapClients implements AutoCloseable {
     c.set(CoapConfig.MAX_MESSAGE_SIZE, 1024);
     c.set(CoapConfig.ACK_TIMEOUT, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
     CoapEndpoint.Builder b = new CoapEndpoint.Builder().setConfiguration(c);
-    if (identity != null) {
-      b.setConnector(new DTLSConnector(DtlsConnectorConfig.builder(c).set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.CLIENT_ONLY)
-          .setAddress(new InetSocketAddress(0)).setAdvancedPskStore(new AdvancedSinglePskStore(identity, key)).build()));
+    if (credentials != null) {
+      DtlsConnectorConfig.Builder dtls = DtlsConnectorConfig.builder(c).set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.CLIENT_ONLY)
+          .setAddress(new InetSocketAddress(0));
+      credentials.accept(dtls);
+      b.setConnector(new DTLSConnector(dtls.build()));
     }
     return b.build();
   }
