@@ -9,7 +9,6 @@ import org.eclipse.californium.elements.config.UdpConfig;
 import org.eclipse.californium.scandium.DTLSConnector;
 import org.eclipse.californium.scandium.config.DtlsConfig;
 import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
-import org.eclipse.californium.scandium.dtls.pskstore.AdvancedSinglePskStore;
 
 /**
  * The agent's two Californium endpoints. Uplink messages use transparent Block1 (a telemetry batch
@@ -27,16 +26,18 @@ public final class CoapEndpoints {
 
   private CoapEndpoints() {}
 
-  public static CoapEndpoint uplink(Duration ackTimeout, String pskIdentity, byte[] pskKey) {
+  /** @param dtls the device's DTLS credentials, or null for plain UDP */
+  public static CoapEndpoint uplink(Duration ackTimeout, CoapCredentials dtls) {
     Configuration c = base(ackTimeout);
     c.set(CoapConfig.MAX_RESOURCE_BODY_SIZE, MAX_BODY_BYTES);
-    return build(c, pskIdentity, pskKey);
+    return build(c, dtls);
   }
 
-  public static CoapEndpoint blocks(Duration ackTimeout, String pskIdentity, byte[] pskKey) {
+  /** @param dtls the device's DTLS credentials, or null for plain UDP */
+  public static CoapEndpoint blocks(Duration ackTimeout, CoapCredentials dtls) {
     Configuration c = base(ackTimeout);
     c.set(CoapConfig.MAX_RESOURCE_BODY_SIZE, 0); // no transparent blockwise: BlockFetcher asks block by block
-    return build(c, pskIdentity, pskKey);
+    return build(c, dtls);
   }
 
   private static Configuration base(Duration ackTimeout) {
@@ -50,16 +51,15 @@ public final class CoapEndpoints {
     return c;
   }
 
-  private static CoapEndpoint build(Configuration c, String pskIdentity, byte[] pskKey) {
+  private static CoapEndpoint build(Configuration c, CoapCredentials credentials) {
     CoapEndpoint.Builder b = new CoapEndpoint.Builder().setConfiguration(c);
-    if (pskKey == null) {
+    if (credentials == null) {
       return b.build();
     }
-    DtlsConnectorConfig dtls = DtlsConnectorConfig.builder(c)
+    DtlsConnectorConfig.Builder dtls = DtlsConnectorConfig.builder(c)
         .set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.CLIENT_ONLY)
-        .setAddress(new InetSocketAddress(0))
-        .setAdvancedPskStore(new AdvancedSinglePskStore(pskIdentity, pskKey))
-        .build();
-    return b.setConnector(new DTLSConnector(dtls)).build();
+        .setAddress(new InetSocketAddress(0));
+    credentials.apply(dtls);
+    return b.setConnector(new DTLSConnector(dtls.build())).build();
   }
 }

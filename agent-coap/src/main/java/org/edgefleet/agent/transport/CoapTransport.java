@@ -38,9 +38,9 @@ public final class CoapTransport implements Transport {
 
   private static final Logger log = LoggerFactory.getLogger(CoapTransport.class);
 
-  /** Where and how; {@code pskKey} null for plain UDP. */
+  /** Where and how; {@code dtls} null for plain UDP. */
   record Settings(String serverUrl, String deviceId, Topics topics, java.time.Duration observeRefresh,
-      java.time.Duration ackTimeout, int blockSize, byte[] pskKey, org.edgefleet.protocol.retry.Backoff backoff) {}
+      java.time.Duration ackTimeout, int blockSize, CoapCredentials dtls, org.edgefleet.protocol.retry.Backoff backoff) {}
 
   private final Settings settings;
   private final ScheduledExecutorService scheduler;
@@ -64,8 +64,8 @@ public final class CoapTransport implements Transport {
   CoapTransport(Settings settings, ScheduledExecutorService scheduler) {
     this.settings = settings;
     this.scheduler = scheduler;
-    this.uplink = CoapEndpoints.uplink(settings.ackTimeout(), settings.deviceId(), settings.pskKey());
-    this.blocks = CoapEndpoints.blocks(settings.ackTimeout(), settings.deviceId(), settings.pskKey());
+    this.uplink = CoapEndpoints.uplink(settings.ackTimeout(), settings.dtls());
+    this.blocks = CoapEndpoints.blocks(settings.ackTimeout(), settings.dtls());
     this.desired = client(TopicKind.DESIRED, uplink);
     this.fetcher = new BlockFetcher(blocks, settings.serverUrl(), settings.blockSize(), frame -> {
       TransportListener l = listener;

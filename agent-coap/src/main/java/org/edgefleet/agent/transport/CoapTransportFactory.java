@@ -1,5 +1,6 @@
 package org.edgefleet.agent.transport;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import org.edgefleet.agent.AgentConfig;
@@ -7,7 +8,8 @@ import org.edgefleet.protocol.mqtt.Topics;
 
 /**
  * The agent's CoAP transport: {@code EdgeAgent.builder().transport(new CoapTransportFactory())}.
- * The device id names its resources and, over DTLS, is its PSK identity. Reads {@link CoapOptions}.
+ * The device id names its resources and, over DTLS-PSK, is its PSK identity; with a certificate, the
+ * certificate's CN must be it. Reads {@link CoapOptions}.
  */
 public final class CoapTransportFactory implements TransportFactory {
 
@@ -18,13 +20,12 @@ public final class CoapTransportFactory implements TransportFactory {
     if (url == null || !(url.startsWith("coap://") || url.startsWith("coaps://"))) {
       throw new IllegalArgumentException(CoapOptions.SERVER_URL.name() + " must be coap://host:port or coaps://host:port, was " + url);
     }
-    boolean dtls = url.startsWith("coaps://");
-    if (dtls != (hex != null)) {
-      throw new IllegalArgumentException(dtls ? CoapOptions.SERVER_URL.name() + " coaps:// needs " + CoapOptions.PSK_KEY.name()
-          : CoapOptions.PSK_KEY.name() + " needs a coaps:// " + CoapOptions.SERVER_URL.name() + ", was " + url);
-    }
-    if (hex != null && !hex.matches("([0-9a-fA-F]{2}){16,64}")) {
-      throw new IllegalArgumentException(CoapOptions.PSK_KEY.name() + " must be 16 to 64 bytes in hex");
+    CoapCredentials dtls = credentials(config, hex);
+    if (url.startsWith("coaps://") != (dtls != null)) {
+      throw new IllegalArgumentException(dtls == null
+          ? CoapOptions.SERVER_URL.name() + " coaps:// needs " + CoapOptions.PSK_KEY.name() + " or a certificate ("
+              + CoapOptions.DTLS_CERTIFICATE.name() + ")"
+          : "DTLS credentials need a coaps:// " + CoapOptions.SERVER_URL.name() + ", was " + url);
     }
     int block = config.get(CoapOptions.BLOCK_SIZE);
     if (block < 16 || block > 1024 || Integer.bitCount(block) != 1) {
@@ -33,7 +34,33 @@ public final class CoapTransportFactory implements TransportFactory {
     Duration refresh = atLeast(config, CoapOptions.OBSERVE_REFRESH, Duration.ofMillis(100));
     Duration ack = atLeast(config, CoapOptions.ACK_TIMEOUT, Duration.ofMillis(50));
     return new CoapTransport(new CoapTransport.Settings(url, config.deviceId(), new Topics(config.topicPrefix()), refresh, ack, block,
-        hex == null ? null : unhex(hex), config.backoff()), scheduler);
+        dtls, config.backoff()), scheduler);
+  }
+
+  // A PSK, or the certificate, key and CA files (all three); null for plain UDP.
+  private static CoapCredentials credentials(AgentConfig config, String hex) {
+    Path ca = config.get(CoapOptions.DTLS_CA);
+    Path certificate = config.get(CoapOptions.DTLS_CERTIFICATE);
+    Path key = config.get(CoapOptions.DTLS_KEY);
+    boolean anyFile = ca != null || certificate != null || key != null;
+    if (hex != null && anyFile) {
+      throw new IllegalArgumentException(CoapOptions.PSK_KEY.name() + " or a certificate (" + CoapOptions.DTLS_CERTIFICATE.name()
+          + "), not both");
+    }
+    if (hex != null) {
+      if (!hex.matches("([0-9a-fA-F]{2}){16,64}")) {
+        throw new IllegalArgumentException(CoapOptions.PSK_KEY.name() + " must be 16 to 64 bytes in hex");
+      }
+      return CoapCredentials.psk(config.deviceId(), unhex(hex));
+    }
+    if (!anyFile) {
+      return null;
+    }
+    if (ca == null || certificate == null || key == null) {
+      throw new IllegalArgumentException(CoapOptions.DTLS_CA.name() + ", " + CoapOptions.DTLS_CERTIFICATE.name() + " and "
+          + CoapOptions.DTLS_KEY.name() + " go together");
+    }
+    return CoapCredentials.certificate(ca, certificate, key);
   }
 
   private static Duration atLeast(AgentConfig config, org.edgefleet.protocol.config.Setting<Duration> s, Duration min) {

@@ -82,7 +82,7 @@ class BlockFetcherTest {
     server.addEndpoint(ep);
     server.start();
     url = "coap://127.0.0.1:" + ep.getAddress().getPort();
-    endpoint = CoapEndpoints.blocks(Duration.ofMillis(200), null, null);
+    endpoint = CoapEndpoints.blocks(Duration.ofMillis(200), null);
     endpoint.start();
   }
 

@@ -30,9 +30,9 @@ class DeviceTlsTest {
   @Test
   void aKeyFileThatIsNotPkcs8IsRefused() throws Exception {
     Path key = Files.writeString(dir.resolve("key.pem"), "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n");
-    assertThatThrownBy(() -> DeviceTls.privateKey(key)).hasMessageContaining("PKCS#8");
+    assertThatThrownBy(() -> PemFiles.privateKey(key)).hasMessageContaining("PKCS#8");
     Path truncated = Files.writeString(dir.resolve("truncated.pem"), "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49\n"
         + "-----END PRIVATE KEY-----\n");
-    assertThatThrownBy(() -> DeviceTls.privateKey(truncated)).hasMessageContaining("neither an EC nor an RSA key");
+    assertThatThrownBy(() -> PemFiles.privateKey(truncated)).hasMessageContaining("neither an EC nor an RSA key");
   }
 }

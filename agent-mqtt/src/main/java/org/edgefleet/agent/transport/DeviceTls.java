@@ -1,22 +1,15 @@
 package org.edgefleet.agent.transport;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.Principal;
 import java.security.PrivateKey;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.Base64;
-import java.util.Collection;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -49,7 +42,7 @@ public final class DeviceTls {
       KeyStore trust = KeyStore.getInstance("PKCS12");
       trust.load(null, null);
       int i = 0;
-      for (X509Certificate c : certificates(ca)) {
+      for (X509Certificate c : PemFiles.certificates(ca)) {
         trust.setCertificateEntry("ca-" + i++, c);
       }
       if (i == 0) {
@@ -64,33 +57,6 @@ public final class DeviceTls {
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalArgumentException(MqttOptions.TLS_CA.name() + " " + ca + " is unusable: " + e.getMessage(), e);
     }
-  }
-
-  static Collection<X509Certificate> certificates(Path file) throws IOException, GeneralSecurityException {
-    byte[] pem = Files.readAllBytes(file);
-    @SuppressWarnings("unchecked")
-    Collection<X509Certificate> certs = (Collection<X509Certificate>) CertificateFactory.getInstance("X.509")
-        .generateCertificates(new ByteArrayInputStream(pem));
-    return certs;
-  }
-
-  static PrivateKey privateKey(Path file) throws IOException, GeneralSecurityException {
-    String pem = new String(Files.readAllBytes(file), StandardCharsets.US_ASCII);
-    int begin = pem.indexOf("-----BEGIN PRIVATE KEY-----");
-    int end = pem.indexOf("-----END PRIVATE KEY-----");
-    if (begin < 0 || end < begin) {
-      throw new GeneralSecurityException(file + " holds no PKCS#8 PEM key (-----BEGIN PRIVATE KEY-----)");
-    }
-    byte[] der = Base64.getMimeDecoder().decode(pem.substring(begin + 27, end));
-    GeneralSecurityException last = null;
-    for (String algorithm : new String[] {"EC", "RSA"}) {
-      try {
-        return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
-      } catch (GeneralSecurityException e) {
-        last = e;
-      }
-    }
-    throw new GeneralSecurityException(file + " holds neither an EC nor an RSA key", last);
   }
 
   /** Presents the certificate and key in two files, read again whenever either file changed. */
@@ -114,11 +80,11 @@ public final class DeviceTls {
       if (c.equals(loadedCertificate) && k.equals(loadedKey)) {
         return;
       }
-      X509Certificate[] newChain = certificates(certificateFile).toArray(new X509Certificate[0]);
+      X509Certificate[] newChain = PemFiles.certificates(certificateFile).toArray(new X509Certificate[0]);
       if (newChain.length == 0) {
         throw new GeneralSecurityException(certificateFile + " holds no PEM certificate");
       }
-      PrivateKey newKey = privateKey(keyFile);
+      PrivateKey newKey = PemFiles.privateKey(keyFile);
       chain = newChain;
       key = newKey;
       loadedCertificate = c;

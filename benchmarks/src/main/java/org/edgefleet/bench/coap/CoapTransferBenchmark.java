@@ -100,7 +100,7 @@ public final class CoapTransferBenchmark {
 
   /** Nanoseconds until every chunk arrived and matched its hash. */
   static long fetchAsAgent(String url, BundleRef ref, byte[] expected) throws Exception {
-    CoapEndpoint endpoint = CoapEndpoints.blocks(ACK_TIMEOUT, null, null);
+    CoapEndpoint endpoint = CoapEndpoints.blocks(ACK_TIMEOUT, null);
     BitSet received = new BitSet(ref.chunkCount());
     AtomicInteger next = new AtomicInteger(Math.min(WINDOW, ref.chunkCount()));
     Object lock = new Object();

@@ -1,0 +1,78 @@
+package org.edgefleet.scenario;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.edgefleet.agent.EdgeAgent;
+import org.edgefleet.agent.linux.AgentDaemon;
+import org.edgefleet.agent.linux.DaemonConfig;
+import org.edgefleet.agent.linux.SqliteOutbox;
+import org.edgefleet.agent.transport.CoapOptions;
+import org.edgefleet.agent.transport.CoapTransportFactory;
+import org.edgefleet.protocol.json.Json;
+import org.edgefleet.protocol.trust.KeyFiles;
+import org.edgefleet.server.config.Settings;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real agent enrolls as the Linux daemon does (key made on the device, token, certificate from
+ * the fleet CA in dataDir/identity) and then runs over CoAP with DTLS, presenting that certificate:
+ * it observes its desired state, fetches the bundle block by block, reports, and is refused once
+ * revoked.
+ */
+class CoapCertificateEndToEndTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void anEnrolledAgentTakesARolloutOverDtlsWithItsCertificateUntilRevoked() throws Exception {
+    try (FleetFixture fleet = FleetFixture.start(dir.resolve("fleet"), null, b -> b.set(Settings.COAP_PORT, 0)
+        .set(Settings.COAP_CERTIFICATES, true).set(Settings.ROLLOUT_EVALUATE_INTERVAL, Duration.ofMillis(200)))) {
+      String url = fleet.server.coap().orElseThrow().url();
+      assertThat(url).startsWith("coaps://");
+      fleet.upload(fleet.bundles.bundle(1));
+      String token = fleet.api.post("/api/v1/enrollment-tokens", Map.of("uses", 1)).body().get("token").asText();
+      DaemonConfig config = DaemonConfig.read(writeConfig(fleet, "coap-cert", token));
+      AgentDaemon.enroll(config).close();
+      Path identity = config.dataDir().resolve("identity");
+
+      try (EdgeAgent agent = config.toBuilder().transport(new CoapTransportFactory()).outbox(SqliteOutbox.inDataDir(true)).set(CoapOptions.SERVER_URL, url)
+          .set(CoapOptions.DTLS_CA, identity.resolve("ca.pem")).set(CoapOptions.DTLS_CERTIFICATE, identity.resolve("device.pem"))
+          .set(CoapOptions.DTLS_KEY, identity.resolve("device-key.pem")).set(CoapOptions.OBSERVE_REFRESH, Duration.ofSeconds(1))
+          .set(CoapOptions.ACK_TIMEOUT, Duration.ofMillis(300)).build()) {
+        agent.start();
+        await().atMost(FleetFixture.PATIENCE).until(agent::isConnected);
+        fleet.awaitDevicesKnown(1);
+        fleet.awaitFinished(fleet.rollout(SampleBundles.MODEL, 1, ""));
+        await().atMost(FleetFixture.PATIENCE).until(() -> agent.activeVersion(SampleBundles.MODEL).orElse(0) == 1);
+
+        assertThat(fleet.api.post("/api/v1/identities/coap-cert/revoke", Map.of()).status()).isEqualTo(200);
+        // Its next observation refresh is refused (4.03 in its session): the agent counts as cut off.
+        await().atMost(FleetFixture.PATIENCE).until(() -> !agent.isConnected());
+        assertThat(fleet.server.coap().orElseThrow().refused("not_admitted")).isPositive();
+      }
+    }
+  }
+
+  private Path writeConfig(FleetFixture fleet, String deviceId, String token) throws Exception {
+    Path keys = Files.createDirectories(dir.resolve("agent-keys"));
+    KeyFiles.writePublic(keys.resolve("server.pub.json"), fleet.server.serverKey());
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("deviceId", deviceId);
+    c.put("enrollUrl", fleet.server.httpUrl());
+    c.put("enrollToken", token);
+    c.put("dataDir", "agent-data-" + deviceId);
+    c.put("trustKeys", List.of(fleet.dir.resolve("keys/packager.pub.json").toString(), "agent-keys/server.pub.json"));
+    c.put("telemetryInterval", "300ms");
+    c.put("reconnectBase", "100ms");
+    c.put("reconnectMax", "1s");
+    return Files.write(dir.resolve("agent.json"), Json.writePretty(c));
+  }
+}
