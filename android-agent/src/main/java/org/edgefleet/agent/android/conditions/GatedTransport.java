@@ -10,6 +10,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import org.edgefleet.agent.transport.ChunkFetcher;
 import org.edgefleet.agent.transport.Transport;
 import org.edgefleet.agent.transport.TransportListener;
 
@@ -149,11 +150,35 @@ public final class GatedTransport implements Transport {
       why = blockedBy;
     }
     if (t == null) {
-      CompletableFuture<Void> notSent = new CompletableFuture<>();
-      notSent.completeExceptionally(new IOException("not connected: " + why));
-      return notSent;
+      return notConnected(why);
     }
     return t.publish(topic, payload, retained);
+  }
+
+  /**
+   * The current transport's own way of fetching chunks (a chunk request over MQTT, block-wise GETs
+   * over CoAP), looked up at each request since every gate opening makes a new transport.
+   */
+  @Override
+  public ChunkFetcher chunkFetcher(String requestTopic) {
+    return (bundle, chunks) -> {
+      Transport t;
+      String why;
+      synchronized (this) {
+        t = current;
+        why = blockedBy;
+      }
+      if (t == null) {
+        return notConnected(why);
+      }
+      return t.chunkFetcher(requestTopic).request(bundle, chunks);
+    };
+  }
+
+  private static CompletableFuture<Void> notConnected(String why) {
+    CompletableFuture<Void> notSent = new CompletableFuture<>();
+    notSent.completeExceptionally(new IOException("not connected: " + why));
+    return notSent;
   }
 
   @Override
