@@ -3,11 +3,8 @@ package org.edgefleet.scenario;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.edgefleet.agent.EdgeAgent;
 import org.edgefleet.agent.linux.AgentDaemon;
@@ -15,8 +12,6 @@ import org.edgefleet.agent.linux.DaemonConfig;
 import org.edgefleet.agent.linux.SqliteOutbox;
 import org.edgefleet.agent.transport.CoapOptions;
 import org.edgefleet.agent.transport.CoapTransportFactory;
-import org.edgefleet.protocol.json.Json;
-import org.edgefleet.protocol.trust.KeyFiles;
 import org.edgefleet.server.config.Settings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +34,7 @@ class CoapCertificateEndToEndTest {
       assertThat(url).startsWith("coaps://");
       fleet.upload(fleet.bundles.bundle(1));
       String token = fleet.api.post("/api/v1/enrollment-tokens", Map.of("uses", 1)).body().get("token").asText();
-      DaemonConfig config = DaemonConfig.read(writeConfig(fleet, "coap-cert", token));
+      DaemonConfig config = DaemonConfig.read(EnrollmentEndToEndTest.writeConfig(dir, fleet, "coap-cert", token, "agent.json"));
       AgentDaemon.enroll(config).close();
       Path identity = config.dataDir().resolve("identity");
 
@@ -59,20 +54,5 @@ class CoapCertificateEndToEndTest {
         assertThat(fleet.server.coap().orElseThrow().refused("not_admitted")).isPositive();
       }
     }
-  }
-
-  private Path writeConfig(FleetFixture fleet, String deviceId, String token) throws Exception {
-    Path keys = Files.createDirectories(dir.resolve("agent-keys"));
-    KeyFiles.writePublic(keys.resolve("server.pub.json"), fleet.server.serverKey());
-    Map<String, Object> c = new LinkedHashMap<>();
-    c.put("deviceId", deviceId);
-    c.put("enrollUrl", fleet.server.httpUrl());
-    c.put("enrollToken", token);
-    c.put("dataDir", "agent-data-" + deviceId);
-    c.put("trustKeys", List.of(fleet.dir.resolve("keys/packager.pub.json").toString(), "agent-keys/server.pub.json"));
-    c.put("telemetryInterval", "300ms");
-    c.put("reconnectBase", "100ms");
-    c.put("reconnectMax", "1s");
-    return Files.write(dir.resolve("agent.json"), Json.writePretty(c));
   }
 }

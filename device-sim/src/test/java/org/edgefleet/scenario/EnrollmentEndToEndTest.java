@@ -44,7 +44,7 @@ class EnrollmentEndToEndTest {
       assertThat(fleet.server.mqttUrl()).startsWith("ssl://");
       fleet.upload(fleet.bundles.bundle(1));
       String token = fleet.api.post("/api/v1/enrollment-tokens", Map.of("uses", 1)).body().get("token").asText();
-      DaemonConfig config = DaemonConfig.read(writeConfig(fleet, "tls-daemon", token, "agent.json"));
+      DaemonConfig config = DaemonConfig.read(writeConfig(dir, fleet, "tls-daemon", token, "agent.json"));
 
       try (AutoCloseable renewal = AgentDaemon.enroll(config); EdgeAgent agent = AgentDaemon.start(config)) {
         Path identity = dir.resolve("agent-data-tls-daemon/identity");
@@ -79,7 +79,7 @@ class EnrollmentEndToEndTest {
       }
 
       // The one-time token is spent: a second device cannot enroll with it.
-      DaemonConfig second = DaemonConfig.read(writeConfig(fleet, "tls-second", token, "second.json"));
+      DaemonConfig second = DaemonConfig.read(writeConfig(dir, fleet, "tls-second", token, "second.json"));
       assertThatThrownBy(() -> AgentDaemon.enroll(second)).isInstanceOf(IOException.class).hasMessageContaining("token_used");
     }
   }
@@ -99,7 +99,8 @@ class EnrollmentEndToEndTest {
     }
   }
 
-  private Path writeConfig(FleetFixture fleet, String deviceId, String token, String name) throws Exception {
+  /** A daemon config file in {@code dir} that enrolls {@code deviceId} with {@code token} and connects to the fleet's broker. */
+  static Path writeConfig(Path dir, FleetFixture fleet, String deviceId, String token, String name) throws Exception {
     Path keys = Files.createDirectories(dir.resolve("agent-keys"));
     KeyFiles.writePublic(keys.resolve("server.pub.json"), fleet.server.serverKey());
     Map<String, Object> c = new LinkedHashMap<>();

@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.californium.core.CoapHandler;
 import org.eclipse.californium.core.CoapObserveRelation;
 import org.eclipse.californium.core.CoapResponse;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
@@ -79,15 +78,7 @@ class CoapCertificateTest {
     TlsDevice d = enrolled("cert-a");
     try (CoapClients coap = coap(d)) {
       LinkedBlockingQueue<byte[]> notified = new LinkedBlockingQueue<>();
-      CoapObserveRelation relation = coap.client("/d/cert-a/desired").observe(new CoapHandler() {
-        @Override
-        public void onLoad(CoapResponse r) {
-          notified.add(r.getPayload());
-        }
-
-        @Override
-        public void onError() {}
-      });
+      CoapObserveRelation relation = CoapDeviceServerTest.observe(coap.client("/d/cert-a/desired"), notified);
       assertThat(notified.poll(30, TimeUnit.SECONDS)).as("first answer: no desired state yet").isEmpty();
       assertThat(coap.post("/d/cert-a/reported", MessageCodec.encode(CoapDeviceServerTest.report("cert-a"))).getCode())
           .isEqualTo(ResponseCode.CHANGED);

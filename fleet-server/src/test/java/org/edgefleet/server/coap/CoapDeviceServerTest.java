@@ -70,15 +70,7 @@ class CoapDeviceServerTest {
   @Test
   void theDesiredStateIsObservedSignedAsOverMqttAfterAReportOverCoap() throws Exception {
     LinkedBlockingQueue<byte[]> notified = new LinkedBlockingQueue<>();
-    CoapObserveRelation relation = coap.client("/d/mcu-1/desired").observe(new CoapHandler() {
-      @Override
-      public void onLoad(CoapResponse r) {
-        notified.add(r.getPayload());
-      }
-
-      @Override
-      public void onError() {}
-    });
+    CoapObserveRelation relation = observe(coap.client("/d/mcu-1/desired"), notified);
     assertThat(notified.poll(30, TimeUnit.SECONDS)).as("first answer: no desired state yet").isEmpty();
 
     CoapResponse reported = coap.post("/d/mcu-1/reported", MessageCodec.encode(report("mcu-1")));
@@ -196,6 +188,19 @@ class CoapDeviceServerTest {
   static ReportedState report(String id) {
     return new ReportedState(MessageCodec.VERSION, id, "0.1.0", Map.of("hw", "mcu"), 0, List.of(), null, Instant.now(),
         new ReportedState.Capabilities("linux-x86_64", List.of("onnx"), null, null));
+  }
+
+  /** Observes the resource, every notification's payload into {@code notified}. */
+  static CoapObserveRelation observe(CoapClient client, LinkedBlockingQueue<byte[]> notified) {
+    return client.observe(new CoapHandler() {
+      @Override
+      public void onLoad(CoapResponse r) {
+        notified.add(r.getPayload());
+      }
+
+      @Override
+      public void onError() {}
+    });
   }
 
   static Request get() {

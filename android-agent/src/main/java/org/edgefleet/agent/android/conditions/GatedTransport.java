@@ -9,6 +9,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.edgefleet.agent.transport.ChunkFetcher;
 import org.edgefleet.agent.transport.Transport;
@@ -143,16 +144,7 @@ public final class GatedTransport implements Transport {
 
   @Override
   public CompletableFuture<Void> publish(String topic, byte[] payload, boolean retained) {
-    Transport t;
-    String why;
-    synchronized (this) {
-      t = current;
-      why = blockedBy;
-    }
-    if (t == null) {
-      return notConnected(why);
-    }
-    return t.publish(topic, payload, retained);
+    return onCurrent(t -> t.publish(topic, payload, retained));
   }
 
   /**
@@ -161,24 +153,23 @@ public final class GatedTransport implements Transport {
    */
   @Override
   public ChunkFetcher chunkFetcher(String requestTopic) {
-    return (bundle, chunks) -> {
-      Transport t;
-      String why;
-      synchronized (this) {
-        t = current;
-        why = blockedBy;
-      }
-      if (t == null) {
-        return notConnected(why);
-      }
-      return t.chunkFetcher(requestTopic).request(bundle, chunks);
-    };
+    return (bundle, chunks) -> onCurrent(t -> t.chunkFetcher(requestTopic).request(bundle, chunks));
   }
 
-  private static CompletableFuture<Void> notConnected(String why) {
-    CompletableFuture<Void> notSent = new CompletableFuture<>();
-    notSent.completeExceptionally(new IOException("not connected: " + why));
-    return notSent;
+  // Runs on the transport of the open gate; fails, saying why the gate is closed, when there is none.
+  private CompletableFuture<Void> onCurrent(Function<Transport, CompletableFuture<Void>> action) {
+    Transport t;
+    String why;
+    synchronized (this) {
+      t = current;
+      why = blockedBy;
+    }
+    if (t == null) {
+      CompletableFuture<Void> notSent = new CompletableFuture<>();
+      notSent.completeExceptionally(new IOException("not connected: " + why));
+      return notSent;
+    }
+    return action.apply(t);
   }
 
   @Override
