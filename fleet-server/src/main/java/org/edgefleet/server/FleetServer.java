@@ -324,7 +324,7 @@ public final class FleetServer implements AutoCloseable {
     toClose.push(() -> http.close().await(10, TimeUnit.SECONDS));
   }
 
-  // The names devices may reach the broker by: its certificate must carry each.
+  // The names devices may reach the broker or the CoAP endpoint by: the server certificate must carry each.
   private List<String> tlsHosts() {
     Set<String> hosts = new LinkedHashSet<>(List.of("localhost", "127.0.0.1"));
     for (String bind : List.of(config.get(Settings.MQTT_HOST), config.get(Settings.COAP_HOST))) {
