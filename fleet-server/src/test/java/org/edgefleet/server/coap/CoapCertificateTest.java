@@ -14,13 +14,10 @@ import org.eclipse.californium.core.CoapObserveRelation;
 import org.eclipse.californium.core.CoapResponse;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.edgefleet.protocol.message.BundleRef;
-import org.edgefleet.protocol.message.DesiredState;
 import org.edgefleet.protocol.message.MessageCodec;
-import org.edgefleet.protocol.message.SignedDesiredState;
 import org.edgefleet.protocol.trust.KeyRole;
 import org.edgefleet.protocol.trust.Sha256;
 import org.edgefleet.protocol.trust.SigningKey;
-import org.edgefleet.protocol.trust.TrustStore;
 import org.edgefleet.server.FleetServer;
 import org.edgefleet.server.config.Settings;
 import org.edgefleet.server.identity.FleetCa;
@@ -86,11 +83,7 @@ class CoapCertificateTest {
       Path bundle = TestBundles.write(dir.resolve("b"), packager, "tiny", 1, 20_000);
       assertThat(api.upload(bundle).status()).isEqualTo(201);
       assertThat(api.postJson("/api/v1/rollouts", "{\"model\":\"tiny\",\"version\":1}").status()).isEqualTo(201);
-      byte[] signed = notified.poll(60, TimeUnit.SECONDS);
-      assertThat(signed).as("a notification of the new desired state").isNotNull().isNotEmpty();
-      DesiredState state = MessageCodec.decode(signed, SignedDesiredState.class, SignedDesiredState.MAX_BYTES)
-          .open(TrustStore.of(server.serverKey()));
-      BundleRef ref = state.models().get(0).bundle();
+      BundleRef ref = CoapDeviceServerTest.notifiedState(notified, server).models().get(0).bundle();
 
       byte[] assembled = new byte[(int) ref.size()];
       for (int num = 0; num * 1024L < ref.size(); num++) {

@@ -80,10 +80,7 @@ class CoapDeviceServerTest {
     Path bundle = TestBundles.write(dir.resolve("b"), packager, "tiny", 1, 10_000);
     assertThat(api.upload(bundle).status()).isEqualTo(201);
     assertThat(api.postJson("/api/v1/rollouts", "{\"model\":\"tiny\",\"version\":1}").status()).isEqualTo(201);
-    byte[] signed = notified.poll(60, TimeUnit.SECONDS);
-    assertThat(signed).as("a notification of the new desired state").isNotNull().isNotEmpty();
-    DesiredState state = MessageCodec.decode(signed, SignedDesiredState.class, SignedDesiredState.MAX_BYTES)
-        .open(TrustStore.of(server.serverKey()));
+    DesiredState state = notifiedState(notified, server);
     assertThat(state.deviceId()).isEqualTo("mcu-1");
     assertThat(state.models().get(0).bundle().digest()).isEqualTo(Sha256.hex(Files.readAllBytes(bundle)));
     relation.proactiveCancel();
@@ -188,6 +185,13 @@ class CoapDeviceServerTest {
   static ReportedState report(String id) {
     return new ReportedState(MessageCodec.VERSION, id, "0.1.0", Map.of("hw", "mcu"), 0, List.of(), null, Instant.now(),
         new ReportedState.Capabilities("linux-x86_64", List.of("onnx"), null, null));
+  }
+
+  /** The next notification within a minute: a desired state signed by the server. */
+  static DesiredState notifiedState(LinkedBlockingQueue<byte[]> notified, FleetServer server) throws Exception {
+    byte[] signed = notified.poll(60, TimeUnit.SECONDS);
+    assertThat(signed).as("a notification of the new desired state").isNotNull().isNotEmpty();
+    return MessageCodec.decode(signed, SignedDesiredState.class, SignedDesiredState.MAX_BYTES).open(TrustStore.of(server.serverKey()));
   }
 
   /** Observes the resource, every notification's payload into {@code notified}. */
