@@ -113,7 +113,7 @@ public final class UpdateManager {
     this.chunks = new ChunkStore(dataDir.resolve("chunks"));
     this.policy = new UpdatePolicy(slots, loader, settings.limits(), settings.agentVersion(), settings.platform());
     this.gates = settings.health();
-    this.health = new HealthGuard(deviceId, slots, events, new HealthVetoes(dataDir), () -> gates);
+    this.health = new HealthGuard(deviceId, slots, registry, events, new HealthVetoes(dataDir), () -> gates);
     this.installer = new Installer(slots, () -> new BundleReader(trust.current(), settings.limits(), clock), policy, loader,
         registry, events, a -> {
           health.onActivated(a);
