@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.edgefleet.server.store.Transaction;
 
 /** {@link TokenStore} in SQL that SQLite and PostgreSQL both run. */
@@ -31,6 +32,19 @@ public final class SqlTokenStore implements TokenStore {
   @Override
   public boolean revoke(String id, Instant at) {
     return tx.update("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", at.toEpochMilli(), id) > 0;
+  }
+
+  @Override
+  public boolean claimBootstrap(String tokenId, String tokenFile, Instant at) {
+    // The WHERE also keeps SQLite from reading ON CONFLICT as part of the SELECT.
+    return tx.update("INSERT INTO admin_bootstrap (id, token_id, token_file, created_at) SELECT 1, ?, ?, ?"
+        + " WHERE NOT EXISTS (SELECT 1 FROM api_tokens) ON CONFLICT (id) DO NOTHING", tokenId, tokenFile, at.toEpochMilli()) == 1;
+  }
+
+  @Override
+  public Optional<AdminBootstrap.Claim> bootstrap() {
+    return tx.first("SELECT token_id, token_file, created_at FROM admin_bootstrap WHERE id = 1",
+        rs -> new AdminBootstrap.Claim(rs.getString(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3))));
   }
 
   private static ApiToken row(ResultSet rs) throws SQLException {
