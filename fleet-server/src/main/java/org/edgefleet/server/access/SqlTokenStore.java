@@ -47,6 +47,33 @@ public final class SqlTokenStore implements TokenStore {
         rs -> new AdminBootstrap.Claim(rs.getString(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3))));
   }
 
+  @Override
+  public void insertSession(String idHash, String tokenId, Instant createdAt, Instant expiresAt) {
+    tx.update("INSERT INTO dashboard_sessions (id_hash, token_id, created_at, expires_at) VALUES (?, ?, ?, ?)", idHash, tokenId,
+        createdAt.toEpochMilli(), expiresAt.toEpochMilli());
+  }
+
+  @Override
+  public Optional<StoredSession> session(String idHash) {
+    return tx.first("SELECT token_id, expires_at FROM dashboard_sessions WHERE id_hash = ?",
+        rs -> new StoredSession(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2))), idHash);
+  }
+
+  @Override
+  public void deleteSession(String idHash) {
+    tx.update("DELETE FROM dashboard_sessions WHERE id_hash = ?", idHash);
+  }
+
+  @Override
+  public void trimSessions(Instant now, int keep) {
+    tx.update("DELETE FROM dashboard_sessions WHERE expires_at <= ?", now.toEpochMilli());
+    long over = tx.number("SELECT COUNT(*) FROM dashboard_sessions", 0) - keep;
+    if (over > 0) {
+      tx.update("DELETE FROM dashboard_sessions WHERE id_hash IN (SELECT id_hash FROM dashboard_sessions"
+          + " ORDER BY expires_at, id_hash LIMIT ?)", over);
+    }
+  }
+
   private static ApiToken row(ResultSet rs) throws SQLException {
     long expires = rs.getLong(6);
     Instant expiresAt = rs.wasNull() ? null : Instant.ofEpochMilli(expires);

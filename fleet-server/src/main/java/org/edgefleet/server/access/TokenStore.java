@@ -23,4 +23,16 @@ public interface TokenStore {
 
   /** Who took the bootstrap row, if anyone did. */
   Optional<AdminBootstrap.Claim> bootstrap();
+
+  /** A stored dashboard session: the token it was made with, and its end. */
+  record StoredSession(String tokenId, Instant expiresAt) {}
+
+  void insertSession(String idHash, String tokenId, Instant createdAt, Instant expiresAt);
+
+  Optional<StoredSession> session(String idHash);
+
+  void deleteSession(String idHash);
+
+  /** Deletes the sessions that ended by {@code now}, then the ones ending first until at most {@code keep} are left. */
+  void trimSessions(Instant now, int keep);
 }

@@ -161,7 +161,8 @@ public final class Settings {
   public static final Setting<Path> ADMIN_TOKEN_FILE = Setting.of("admin-token-file", Path.class, null,
       "File of the first admin API token: at a start with no token issued yet, a token written there (ef_...) becomes the admin token, or else the server writes a new one there, readable by its owner only; unset, data-dir/admin-token.");
   public static final Setting<Duration> SESSION_DURATION = Setting.of("session-duration", Duration.class, Duration.ofHours(8),
-      "How long a dashboard login lasts (never longer than its API token); sessions live in the server's memory, a restart ends them.");
+      "How long a dashboard login lasts (never longer than its API token); sessions are kept in the database, so a restart"
+          + " or another instance honours them.");
   public static final Setting<Duration> AUDIT_RETENTION = Setting.of("audit-retention", Duration.class, Duration.ofDays(90),
       "How long audit log entries are kept; older ones are deleted every hour.");
 
