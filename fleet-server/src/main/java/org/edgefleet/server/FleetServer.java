@@ -288,7 +288,7 @@ public final class FleetServer implements AutoCloseable {
     Retention retention = Retention.of(config);
     Downsampler downsampler = new Downsampler(db, retention, config.clock());
     leader.every("telemetry-downsampling", config.get(Settings.DOWNSAMPLE_INTERVAL), () -> downsampler.run(leader.lease()::checkHeld));
-    AlertService alerts = new AlertService(db, SqlAlertStore::new, telemetry, drift, registry, devices,
+    AlertService alerts = new AlertService(db, SqlAlertStore::new, telemetry, drift, registry, devices, certificates,
         config.get(Settings.ALERT_WEBHOOKS), config.clock());
     leader.every("alert-evaluation", config.get(Settings.ALERT_EVALUATE_INTERVAL),
         () -> alerts.evaluate(leader.lease()::checkHeld, retention.hours()));

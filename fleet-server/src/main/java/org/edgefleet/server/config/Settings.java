@@ -130,7 +130,8 @@ public final class Settings {
   public static final Setting<Duration> CA_VALIDITY = Setting.of("ca-validity", Duration.class, Duration.ofDays(3650),
       "How long the fleet CA (data-dir/ca) is valid when the server creates it.");
   public static final Setting<Duration> CERTIFICATE_WARNING = Setting.of("certificate-warning", Duration.class, Duration.ofDays(30),
-      "How long before the fleet CA or the broker's certificate expires the server warns (log, fleet_certificate_expiry_seconds, health).");
+      "How long before the fleet CA or the broker's certificate expires the server warns (log, health EXPIRING); the seconds left"
+          + " are always in fleet_ca_expiry_seconds and fleet_broker_certificate_expiry_seconds, for alerts see certificate_days_left.");
 
   public static final Setting<Duration> TELEMETRY_RAW_RETENTION = Setting.of("telemetry-raw-retention", Duration.class,
       Duration.ofHours(6), "How long raw telemetry rows (one per batch and model version) are kept before they are folded into per-minute buckets; a replay of a batch older than this is counted again.");
