@@ -130,7 +130,8 @@ public final class Settings {
   public static final Setting<Duration> CA_VALIDITY = Setting.of("ca-validity", Duration.class, Duration.ofDays(3650),
       "How long the fleet CA (data-dir/ca) is valid when the server creates it.");
   public static final Setting<Duration> CERTIFICATE_WARNING = Setting.of("certificate-warning", Duration.class, Duration.ofDays(30),
-      "How long before the fleet CA or the broker's certificate expires the server warns (log, fleet_certificate_expiry_seconds, health).");
+      "How long before the fleet CA or the broker's certificate expires the server warns (log, health EXPIRING); the seconds left"
+          + " are always in fleet_ca_expiry_seconds and fleet_broker_certificate_expiry_seconds, for alerts see certificate_days_left.");
 
   public static final Setting<Duration> TELEMETRY_RAW_RETENTION = Setting.of("telemetry-raw-retention", Duration.class,
       Duration.ofHours(6), "How long raw telemetry rows (one per batch and model version) are kept before they are folded into per-minute buckets; a replay of a batch older than this is counted again.");
@@ -161,7 +162,8 @@ public final class Settings {
   public static final Setting<Path> ADMIN_TOKEN_FILE = Setting.of("admin-token-file", Path.class, null,
       "File of the first admin API token: at a start with no token issued yet, a token written there (ef_...) becomes the admin token, or else the server writes a new one there, readable by its owner only; unset, data-dir/admin-token.");
   public static final Setting<Duration> SESSION_DURATION = Setting.of("session-duration", Duration.class, Duration.ofHours(8),
-      "How long a dashboard login lasts (never longer than its API token); sessions live in the server's memory, a restart ends them.");
+      "How long a dashboard login lasts (never longer than its API token); sessions are kept in the database, so a restart"
+          + " or another instance honours them.");
   public static final Setting<Duration> AUDIT_RETENTION = Setting.of("audit-retention", Duration.class, Duration.ofDays(90),
       "How long audit log entries are kept; older ones are deleted every hour.");
 
