@@ -234,8 +234,10 @@ public final class DeviceInbox implements DeviceMessages {
     long delay = STORE_RETRY.delayMillis(attempt, ThreadLocalRandom.current().nextDouble());
     LOG.debug("event=device_message_store_retry topic={} attempt={} delay_ms={} reason=\"{}\"", topic, attempt + 1, delay,
         cause.getMessage());
-    return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS))
-        .thenCompose(v -> retried(store.get(), topic, store, attempt + 1, attempts));
+    // A store that throws on a later attempt fails that attempt like one whose future fails.
+    CompletableFuture<T> again = CompletableFuture.supplyAsync(store, CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS))
+        .thenCompose(f -> f);
+    return retried(again, topic, store, attempt + 1, attempts);
   }
 
   private void reject(RejectReason reason, String topic, String detail) {

@@ -339,7 +339,8 @@ public final class MqttLink implements Publisher, AutoCloseable {
         done = inbound.arrived(topic, message.getPayload());
       } catch (RuntimeException e) {
         LOG.warn("event=inbound_handler_failed topic={} reason=\"{}\"", topic, e.toString());
-        done = CompletableFuture.failedFuture(e);
+        // Acknowledged and dropped: sent again, a message that makes the handler throw would come back for good.
+        done = CompletableFuture.completedFuture(null);
       }
       if (qos > 0) {
         done.whenComplete((v, e) -> handled(id, qos, on, topic, e));
