@@ -84,7 +84,7 @@ public final class Settings {
       EmbeddedBroker.DEFAULT_SESSION_QUEUE_SIZE,
       "Commands each of the embedded broker's session loops may queue; when one is full the broker drops publishes and acknowledgements without answering (the server and agents time out and ask again).");
   public static final Setting<Integer> INBOX_MAX_PENDING = Setting.of("inbox-max-pending", Integer.class, 10_000,
-      "Device messages (reports, events, telemetry, status, samples) decoded and waiting for the database; beyond them the server stops reading those from the broker, which holds the backlog, until the database catches up. Chunk requests come on a connection of their own and never wait for these.");
+      "Telemetry batches decoded and waiting for the database, and as many other device messages (reports, events, status, samples); beyond them the server stops reading those from the broker, which holds the backlog, until the database catches up. The broker's own in-flight window (Moquette: 10 per session, Mosquitto: max_inflight_messages) usually holds it back first, since the server acknowledges a message only once it is stored. Chunk requests come on a connection of their own and never wait for these.");
   public static final Setting<Duration> PUBLISH_ACK_TIMEOUT = Setting.of("publish-ack-timeout", Duration.class, Duration.ofSeconds(20),
       "How long the server's MQTT client waits for the broker to acknowledge a publish before it counts it lost (a lost chunk is sent again when the device asks); with a quarter of its in-flight window held by lost publishes it reconnects.");
   public static final Setting<List<String>> ALLOWED_ORIGINS = new Setting<>("allowed-origin", List.class, String.class, List.of(),
