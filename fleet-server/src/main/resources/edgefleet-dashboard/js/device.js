@@ -41,6 +41,7 @@ function view(d) {
       fact('Agent', d.agentVersion || '—'),
       fact('Platform', c ? c.arch + ' · ' + (c.formats || []).join(', ') : 'not reported'),
       fact('Free disk', c ? bytes(c.freeDiskBytes) : '—'),
+      fact('Key set', d.keySetVersion != null ? 'v' + d.keySetVersion : 'unknown'),
       fact('First seen', when(d.firstSeen)),
       fact('Last seen', when(d.lastSeen)),
       fact('Desired revision', d.desired.revision + ' (applied ' + d.appliedRevision + ')'),

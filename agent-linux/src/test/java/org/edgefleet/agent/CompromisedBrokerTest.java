@@ -178,6 +178,8 @@ class CompromisedBrokerTest {
     SignedKeySet v2 = fleet.signed(2, List.of(TestAgents.PACKAGER, newServer), List.of(TestAgents.SERVER.keyId()));
     Instant now = Instant.now();
     SignedKeySet belowThreshold = TestKeySets.sign(v2.keySet(), fleet.roots.get(2));
+    // The report says which key set the device trusts, so the rotation's progress is visible.
+    await().atMost(WAIT).until(() -> server.reported(DEVICE).map(r -> Long.valueOf(1).equals(r.keySetVersion())).orElse(false));
 
     // One root signature is not enough: the new server key stays unknown.
     server.publish(topics.topic(DEVICE, TopicKind.DESIRED),
@@ -189,6 +191,7 @@ class CompromisedBrokerTest {
         desired(newServer, 1, now, now.plusSeconds(3600), ref1, 1, v2), true);
     await().atMost(WAIT).until(() -> agent.activeVersion(MODEL).orElse(0) == 1);
     assertThat(KeySetFiles.read(dir.resolve("agent").resolve("keyset.json"))).isEqualTo(v2);
+    await().atMost(WAIT).until(() -> server.reported(DEVICE).map(r -> Long.valueOf(2).equals(r.keySetVersion())).orElse(false));
 
     // After a restart the persisted key set holds: the old server key is revoked, the new one signs.
     agent.close();

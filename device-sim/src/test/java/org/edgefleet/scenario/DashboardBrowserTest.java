@@ -127,6 +127,8 @@ class DashboardBrowserTest {
       WebElement lastError = wait.until(d -> d.findElement(By.id("last-error")));
       assertThat(lastError.getText()).isEqualTo(ERROR_MARKUP);
       assertThat(lastError.findElements(By.xpath(".//*"))).isEmpty();
+      // The key set the device trusts, from its report.
+      assertThat(driver.findElement(By.cssSelector("section.facts")).getText()).contains("Key set\nv3");
       browser.screenshot("device-laptop");
       driver.get(fleet.server.httpUrl() + "/ui/#/models/" + SampleBundles.MODEL + "/versions/1");
       WebElement description = wait.until(d -> d.findElement(By.id("model-description")));
@@ -177,14 +179,17 @@ class DashboardBrowserTest {
       long ab = Canary.start(fleet, 3, "hw=rpi4", null, Map.of("kind", "ab", "ab", Map.of("share", 0.5, "plannedPerArm", AB_PLANNED)));
       driver.get(fleet.server.httpUrl() + "/ui/#/rollouts/" + ab);
       wait.until(d -> text(d.findElement(By.id("ab-count-b"))).endsWith(" of " + AB_PLANNED + " planned"));
-      assertThat(text(driver.findElement(By.id("ab-split")))).startsWith("by request");
+      // The live stream re-renders the page: read it through the wait, which retries an element replaced meanwhile.
+      wait.until(d -> text(d.findElement(By.id("ab-split"))).startsWith("by request"));
       Canary.awaitStatus(fleet, ab, "AWAITING_APPROVAL", PATIENCE.multipliedBy(2));
       String decision = Canary.rollout(fleet, ab).get("readings").get("ab").get("decision").asText();
       assertThat(decision).isIn("B_BETTER", "A_BETTER", "NOT_SIGNIFICANT");
       wait.until(d -> decision.equals(d.findElement(By.id("ab-verdict")).getAttribute("data-decision")));
       for (String arm : List.of("ab-count-a", "ab-count-b")) {
-        String count = text(driver.findElement(By.id(arm)));
-        assertThat(Long.parseLong(count.substring(0, count.indexOf(' ')))).as(count).isGreaterThanOrEqualTo(AB_PLANNED);
+        wait.until(d -> {
+          String count = text(d.findElement(By.id(arm)));
+          return Long.parseLong(count.substring(0, count.indexOf(' '))) >= AB_PLANNED;
+        });
       }
       wait.until(d -> ((Number) driver.executeScript("const c = window.Chart && window.Chart.getChart('chart-ab');"
           + " return c ? c.data.datasets[1].data.filter(m => m !== null).length : 0;")).intValue() == 2);
@@ -248,7 +253,7 @@ class DashboardBrowserTest {
     c.connect(options);
     ReportedState r = new ReportedState(MessageCodec.VERSION, PROBE, EdgeAgent.VERSION, Map.of("hw", "probe"), 0, List.of(),
         ERROR_MARKUP, Instant.now(), new ReportedState.Capabilities(Platform.current().toString(), List.of("onnx"),
-            1L << 30, 1L << 30));
+            1L << 30, 1L << 30), 3L);
     c.publish(fleet.server.topics().topic(PROBE, TopicKind.REPORTED), MessageCodec.encode(r), 1, true);
     ReportedState markupLabel = new ReportedState(MessageCodec.VERSION, "probe-2", EdgeAgent.VERSION,
         Map.of("hw", "<script>alert(1)</script>"), 0, List.of(), null, Instant.now());

@@ -91,7 +91,8 @@ final class Reporter {
           active.map(SlotStore.ActiveSlot::slot).orElse(null), installed, states.getOrDefault(name, "idle")));
     }
     return new ReportedState(MessageCodec.VERSION, config.deviceId(), config.agentVersion(), config.labels(),
-        updates.state().appliedRevision(), models, updates.state().lastError(), clock.instant(), capabilities());
+        updates.state().appliedRevision(), models, updates.state().lastError(), clock.instant(), capabilities(),
+        updates.keySetVersion());
   }
 
   private Capabilities capabilities() throws IOException {

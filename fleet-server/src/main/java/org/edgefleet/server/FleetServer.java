@@ -104,7 +104,7 @@ public final class FleetServer implements AutoCloseable {
   private static final Duration ALERT_DELIVERY_INTERVAL = Duration.ofMillis(500);
   private static final Duration CERTIFICATE_CHECK_INTERVAL = Duration.ofHours(6);
   private static final Duration AUDIT_PURGE_INTERVAL = Duration.ofHours(1);
-  // Dashboard logins held at once; beyond, the oldest ends (a login loop cannot grow memory).
+  // Dashboard sessions the database keeps at once; beyond, the oldest end (a login loop cannot grow the table).
   private static final int MAX_SESSIONS = 10_000;
   // The main connection takes what is stored; chunk requests have a connection of their own (see ServerClientIds).
   private static final List<TopicKind> STORED = List.of(TopicKind.REPORTED, TopicKind.EVENTS, TopicKind.TELEMETRY,
@@ -294,7 +294,7 @@ public final class FleetServer implements AutoCloseable {
     Retention retention = Retention.of(config);
     Downsampler downsampler = new Downsampler(db, retention, config.clock());
     leader.every("telemetry-downsampling", config.get(Settings.DOWNSAMPLE_INTERVAL), () -> downsampler.run(leader.lease()::checkHeld));
-    AlertService alerts = new AlertService(db, SqlAlertStore::new, telemetry, drift, registry, devices,
+    AlertService alerts = new AlertService(db, SqlAlertStore::new, telemetry, drift, registry, devices, certificates,
         config.get(Settings.ALERT_WEBHOOKS), config.clock());
     leader.every("alert-evaluation", config.get(Settings.ALERT_EVALUATE_INTERVAL),
         () -> alerts.evaluate(leader.lease()::checkHeld, retention.hours()));
@@ -317,8 +317,8 @@ public final class FleetServer implements AutoCloseable {
     leader.every("alert-delivery", ALERT_DELIVERY_INTERVAL, () -> webhooks.deliverDue(leader.lease()::checkHeld));
     HttpApi.Services services = new HttpApi.Services(registry, devices, desired, rollouts, cohorts, telemetry, drift, metrics,
         keys.publicKeyFile(), this::mqttConnected, config.get(Settings.MAX_BUNDLE_SIZE), config.get(Settings.ALLOWED_ORIGINS), events,
-        alerts, identity, certificates, samples, tokens, new Sessions(config.get(Settings.SESSION_DURATION), MAX_SESSIONS,
-        config.clock()), audit);
+        alerts, identity, certificates, samples, tokens, new Sessions(db, SqlTokenStore::new, config.get(Settings.SESSION_DURATION),
+        MAX_SESSIONS, config.clock()), audit);
     http = await(HttpApi.start(vertx, config.get(Settings.HTTP_HOST), config.get(Settings.HTTP_PORT),
         HttpApi.router(vertx, services)).toCompletionStage().toCompletableFuture(), "listen on HTTP port " + config.get(Settings.HTTP_PORT));
     toClose.push(() -> http.close().await(10, TimeUnit.SECONDS));

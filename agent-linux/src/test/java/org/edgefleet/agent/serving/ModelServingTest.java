@@ -95,6 +95,47 @@ class ModelServingTest {
   }
 
   @Test
+  void aKeptReplacedVersionIsTimedBesideTheNewOnePacedAndClosedWhenDropped() throws Exception {
+    ServingModel v1 = load(1, manifest(1));
+    registry.activate(v1);
+    registry.activate(load(2, manifest(2)), true);
+    LatencyPairs pairs = new LatencyPairs(1, System.nanoTime());
+    assertThat(registry.timeBeside("m", pairs)).isTrue();
+    Map<String, Tensor> in = Map.of(LinearModel.INPUT, Tensor.row(TestBundles.sample(0)));
+    for (int i = 0; i < 200 && pairs.read().pairs() < 10; i++) {
+      assertThat(registry.predict("m", in).version()).isEqualTo(2); // the kept version serves nothing
+      Thread.sleep(2);
+    }
+    LatencyPairs.Reading r = pairs.read();
+    assertThat(r.pairs()).isGreaterThanOrEqualTo(10);
+    assertThat(r.currentP95Micros()).isPositive();
+    assertThat(r.previousP95Micros()).isPositive();
+    registry.dropReplaced("m");
+    assertThat(v1.tryAcquire()).as("v1's session closed with the window").isFalse();
+    assertThat(registry.timeBeside("m", pairs)).isFalse();
+  }
+
+  @Test
+  void pairsArePacedWhateverTheCallRate() {
+    long t0 = 1_000_000_000L;
+    LatencyPairs pairs = new LatencyPairs(100_000_000L, t0);
+    assertThat(pairs.claim(t0)).isTrue();
+    assertThat(pairs.claim(t0 + 1)).isFalse();
+    assertThat(pairs.claim(t0 + 99_999_999L)).isFalse();
+    assertThat(pairs.claim(t0 + 100_000_000L)).isTrue();
+    assertThat(pairs.currentFirst()).isNotEqualTo(pairs.currentFirst());
+  }
+
+  @Test
+  void aReplacedVersionNotKeptClosesAtTheSwap() throws Exception {
+    ServingModel v1 = load(1, manifest(1));
+    registry.activate(v1);
+    registry.activate(load(2, manifest(2)), false);
+    assertThat(v1.tryAcquire()).isFalse();
+    assertThat(registry.timeBeside("m", new LatencyPairs(1, 0))).isFalse();
+  }
+
+  @Test
   void predictOnAClosedRegistrySaysNoModelIsActive() throws Exception {
     registry.activate(load(1, manifest(1)));
     registry.closeAll();

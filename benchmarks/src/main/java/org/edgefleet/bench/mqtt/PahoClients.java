@@ -64,6 +64,19 @@ public final class PahoClients {
     return clients;
   }
 
+  /**
+   * Drops a device client's connection and connects it again (clean session: Paho forgets what was
+   * in flight, whose publishes then fail), for a publisher whose acknowledgements stopped coming.
+   */
+  public static void reconnectDevice(MqttAsyncClient client, int maxInflight) throws MqttException {
+    try {
+      client.disconnectForcibly(0, 1000, false);
+    } catch (MqttException e) {
+      // Already down: connecting below either way.
+    }
+    client.connect(options(client.getClientId(), null, maxInflight)).waitForCompletion(CONNECT_WAIT_MILLIS);
+  }
+
   private static MqttAsyncClient create(String url, String clientId, ScheduledExecutorService pings) throws MqttException {
     return new MqttAsyncClient(url, clientId, new MemoryPersistence(), new ScheduledExecutorPingSender(pings), null);
   }

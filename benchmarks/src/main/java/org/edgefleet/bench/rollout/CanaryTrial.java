@@ -138,6 +138,8 @@ final class CanaryTrial {
       boolean finished = "FINISHED".equals(status);
       for (int s = stage + 1; s <= current; s++) {
         stageStart[s] = now;
+        Progress.log(NAME, "stage " + (s + 1) + " (" + percents.get(s) + " %) started " + (now - start) / 1_000_000
+            + " ms after the request");
       }
       stage = Math.max(stage, current);
       if (finished) {
@@ -146,6 +148,8 @@ final class CanaryTrial {
       held[stage] = Math.max(held[stage], r.path("counts").path("total").asInt());
       if (allActive[stage] == 0 && held[stage] > 0 && sim.countActive(ModelBundles.MODEL, 3) >= held[stage]) {
         allActive[stage] = System.nanoTime();
+        Progress.log(NAME, "stage " + (stage + 1) + ": all " + held[stage] + " of its devices active "
+            + (allActive[stage] - stageStart[stage]) / 1_000_000 + " ms after its start");
       }
       if (finished) {
         break;

@@ -3,16 +3,20 @@ package org.edgefleet.bench.telemetry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.edgefleet.bench.Poll;
 import org.edgefleet.bench.mqtt.PahoClients;
@@ -20,14 +24,22 @@ import org.edgefleet.bench.mqtt.PahoClients;
 /**
  * K device clients on the broker, each publishing its own telemetry at QoS 1 with up to
  * {@code window} publishes awaiting the broker's acknowledgement, as the agent's outbox drains (with a smaller window).
+ * A publish not acknowledged within {@link #ACK_DEADLINE} is sent again on a new connection, as the
+ * agent's outbox does: an overloaded Moquette 0.17 withholds the acknowledgement of a publish it
+ * could not hand to every subscriber's session loop, and drops unanswered one that its own session
+ * loop could not queue, and Paho never sends a publish again on the same connection.
  */
 public final class TelemetryPublishers implements AutoCloseable {
+
+  /** How long a publish may wait for its acknowledgement before it is sent again. */
+  static final Duration ACK_DEADLINE = Duration.ofSeconds(5);
 
   private final List<MqttAsyncClient> clients = new ArrayList<>();
   private final ScheduledExecutorService pings = Executors.newSingleThreadScheduledExecutor();
   private final ExecutorService senders;
   private final int window;
   private final AtomicLong acknowledged = new AtomicLong();
+  private final AtomicLong resent = new AtomicLong();
 
   private TelemetryPublishers(int devices, int window) {
     this.senders = Executors.newFixedThreadPool(devices);
@@ -39,7 +51,7 @@ public final class TelemetryPublishers implements AutoCloseable {
     TelemetryPublishers p = new TelemetryPublishers(workload.byDevice().size(), window);
     try {
       List<String> ids = workload.byDevice().stream().map(messages -> messages.get(0).batch().deviceId()).toList();
-      p.clients.addAll(PahoClients.connectDevices(brokerUrl, ids, window + 10, p.pings));
+      p.clients.addAll(PahoClients.connectDevices(brokerUrl, ids, p.maxInflight(), p.pings));
     } catch (Exception e) {
       p.close();
       throw e;
@@ -64,8 +76,8 @@ public final class TelemetryPublishers implements AutoCloseable {
       }));
     }
     try {
-      Poll.untilReached("the broker to acknowledge every telemetry publish (an overloaded embedded Moquette drops "
-          + "publishes it cannot queue, logging 'Session command queue ... is full')", workload.size(), timeout, stall,
+      Poll.untilReached("the broker to acknowledge every telemetry publish (each sent again after "
+          + ACK_DEADLINE.toSeconds() + " s without an acknowledgement)", workload.size(), timeout, stall,
           Duration.ofMillis(20), () -> failedSender(running) ? Long.MAX_VALUE : acknowledged.get());
     } finally {
       running.forEach(f -> f.cancel(true));
@@ -90,34 +102,72 @@ public final class TelemetryPublishers implements AutoCloseable {
     return false;
   }
 
+  /** Publishes sent again because their acknowledgement missed the deadline. */
+  public long resent() {
+    return resent.get();
+  }
+
+  // Room for publishes of a dropped connection that Paho has not failed yet.
+  private int maxInflight() {
+    return window + 10;
+  }
+
+  private record Sent(TelemetryWorkload.Message message, long atNanos) {}
+
   private void publish(MqttAsyncClient client, List<TelemetryWorkload.Message> messages) throws Exception {
     Semaphore free = new Semaphore(window);
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    IMqttActionListener onAck = new IMqttActionListener() {
-      @Override
-      public void onSuccess(IMqttToken token) {
-        acknowledged.incrementAndGet();
-        free.release();
+    // Sent and not yet acknowledged, by index in messages; an acknowledgement counts once, whichever copy brings it.
+    Map<Integer, Sent> unacknowledged = new ConcurrentHashMap<>();
+    for (int i = 0; i < messages.size(); i++) {
+      while (!free.tryAcquire(ACK_DEADLINE.toMillis() / 10, TimeUnit.MILLISECONDS)) {
+        resendOverdue(client, unacknowledged, free);
       }
-
-      @Override
-      public void onFailure(IMqttToken token, Throwable e) {
-        failure.compareAndSet(null, e);
-        free.release();
-      }
-    };
-    for (TelemetryWorkload.Message m : messages) {
-      free.acquire();
-      if (failure.get() != null) {
-        throw new IllegalStateException(client.getClientId() + ": a telemetry publish failed: " + failure.get(), failure.get());
-      }
-      MqttMessage message = new MqttMessage(m.payload());
-      message.setQos(1);
-      client.publish(m.topic(), message, null, onAck);
+      resendOverdue(client, unacknowledged, free);
+      send(client, i, messages.get(i), unacknowledged, free);
     }
-    free.acquire(window);
-    if (failure.get() != null) {
-      throw new IllegalStateException(client.getClientId() + ": a telemetry publish failed: " + failure.get(), failure.get());
+    while (!free.tryAcquire(window, ACK_DEADLINE.toMillis() / 10, TimeUnit.MILLISECONDS)) {
+      resendOverdue(client, unacknowledged, free);
+    }
+  }
+
+  private void send(MqttAsyncClient client, int index, TelemetryWorkload.Message m, Map<Integer, Sent> unacknowledged,
+      Semaphore free) throws MqttException {
+    unacknowledged.put(index, new Sent(m, System.nanoTime()));
+    MqttMessage message = new MqttMessage(m.payload());
+    message.setQos(1);
+    try {
+      client.publish(m.topic(), message, null, new IMqttActionListener() {
+        @Override
+        public void onSuccess(IMqttToken token) {
+          if (unacknowledged.remove(index) != null) {
+            acknowledged.incrementAndGet();
+            free.release();
+          }
+        }
+
+        @Override
+        public void onFailure(IMqttToken token, Throwable e) {
+          // Left unacknowledged: sent again once overdue.
+        }
+      });
+    } catch (MqttException e) {
+      if (e.getReasonCode() != MqttException.REASON_CODE_CLIENT_NOT_CONNECTED) {
+        throw e;
+      }
+      // Left unacknowledged: the connection is renewed and the publish sent again once overdue.
+    }
+  }
+
+  /** When a publish missed its deadline: a new connection, on which every unacknowledged publish goes again. */
+  private void resendOverdue(MqttAsyncClient client, Map<Integer, Sent> unacknowledged, Semaphore free) throws Exception {
+    long now = System.nanoTime();
+    if (unacknowledged.values().stream().noneMatch(s -> now - s.atNanos() > ACK_DEADLINE.toNanos())) {
+      return;
+    }
+    PahoClients.reconnectDevice(client, maxInflight());
+    for (Map.Entry<Integer, Sent> e : new TreeMap<>(unacknowledged).entrySet()) {
+      resent.incrementAndGet();
+      send(client, e.getKey(), e.getValue().message(), unacknowledged, free);
     }
   }
 

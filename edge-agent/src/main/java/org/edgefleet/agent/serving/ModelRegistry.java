@@ -12,10 +12,11 @@ import org.edgefleet.protocol.message.SlotRole;
 import org.edgefleet.protocol.tensor.Tensor;
 
 /**
- * The active version of every model, and the shadow or A/B arm beside it. {@code predict} takes
- * no lock: it reads the current versions from concurrent maps, holds a reference while it runs,
- * and never touches the network or the disk, so it keeps serving whatever the connection or an
- * update is doing. A shadow run is only offered to the {@link ShadowRunner}.
+ * The active version of every model, the shadow or A/B arm beside it, and, during a health window,
+ * the version it replaced, kept loaded to be timed beside it. {@code predict} takes no lock: it
+ * reads the current versions from concurrent maps, holds a reference while it runs, and never
+ * touches the network or the disk, so it keeps serving whatever the connection or an update is
+ * doing. Shadow runs and latency pairs are only offered to the {@link ShadowRunner}.
  */
 public final class ModelRegistry {
 
@@ -23,8 +24,12 @@ public final class ModelRegistry {
   private final ShadowRunner shadows;
   private final Map<String, ServingModel> active = new ConcurrentHashMap<>();
   private final Map<String, Companion> companions = new ConcurrentHashMap<>();
+  private final Map<String, Replaced> replaced = new ConcurrentHashMap<>();
   // Replaced whole by the agent loop, read by application threads.
   private volatile Map<String, Integer> outcomeVersions = Map.of();
+
+  /** A replaced version kept loaded; {@code pairs} is null until its health window starts timing it. */
+  private record Replaced(ServingModel model, LatencyPairs pairs) {}
 
   public ModelRegistry(String deviceId, ShadowRunner shadows) {
     this.deviceId = deviceId;
@@ -55,6 +60,10 @@ public final class ModelRegistry {
         m.health().success(nanos, m.metrics().recordSuccess(nanos, outputs));
         if (c != null && c.role() == SlotRole.SHADOW) {
           shadows.offer(c.model(), m.version(), inputs, outputs);
+        }
+        Replaced r = replaced.get(model);
+        if (r != null && r.pairs() != null && r.pairs().claim(start)) {
+          shadows.offerPair(m, r.model(), r.pairs(), inputs);
         }
         return new Prediction(model, m.version(), outputs, nanos);
       } catch (PredictionException e) {
@@ -114,9 +123,39 @@ public final class ModelRegistry {
 
   /** Makes the model serve; the version it replaces closes once its calls in progress end. */
   public void activate(ServingModel model) {
+    activate(model, false);
+  }
+
+  /**
+   * Makes the model serve; with {@code keepReplaced} the version it replaces stays loaded, serving
+   * nothing, until {@link #timeBeside} times it or {@link #dropReplaced} closes it.
+   */
+  public void activate(ServingModel model, boolean keepReplaced) {
     ServingModel old = active.put(model.name(), model);
+    dropReplaced(model.name());
     if (old != null && old != model) {
-      old.retire();
+      if (keepReplaced) {
+        old.metrics().retire(); // it serves no more calls: its metrics end now, its session with the window
+        replaced.put(model.name(), new Replaced(old, null));
+      } else {
+        old.retire();
+      }
+    }
+  }
+
+  /**
+   * Times the version {@code model} replaced beside it on a paced share of its calls; false when
+   * none was kept.
+   */
+  public boolean timeBeside(String model, LatencyPairs pairs) {
+    return replaced.computeIfPresent(model, (k, r) -> new Replaced(r.model(), pairs)) != null;
+  }
+
+  /** Closes the replaced version kept for {@code model}, if any, once its pair in progress ends. */
+  public void dropReplaced(String model) {
+    Replaced r = replaced.remove(model);
+    if (r != null) {
+      r.model().retire();
     }
   }
 
@@ -157,6 +196,9 @@ public final class ModelRegistry {
   public void closeAll() {
     for (String name : Set.copyOf(companions.keySet())) {
       detach(name);
+    }
+    for (String name : Set.copyOf(replaced.keySet())) {
+      dropReplaced(name);
     }
     for (String name : Set.copyOf(active.keySet())) {
       ServingModel m = active.remove(name);

@@ -10,11 +10,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs shadow versions on the inputs the active version just served, on one worker thread of its
- * own, and compares their outputs. The caller only offers to a bounded queue: when it is full the
- * shadow run is skipped and counted, so a shadow never blocks or slows a {@code predict}. The
- * caller's input tensors are read later by the worker, which the tensors' read-only contract allows.
- * The worker thread starts with the first shadow run and stops with {@link #close()}.
+ * Runs work beside the application's calls, on one worker thread of its own: shadow versions on
+ * the inputs the active version just served, comparing their outputs, and the side-by-side
+ * {@link LatencyPairs} of a health window. The caller only offers to a bounded queue: when it is
+ * full the run is skipped (a shadow run is counted), so neither ever blocks or slows a
+ * {@code predict}. The caller's input tensors are read later by the worker, which the tensors'
+ * read-only contract allows. The worker thread starts with the first run and stops with
+ * {@link #close()}.
  */
 public final class ShadowRunner implements AutoCloseable {
 
@@ -22,10 +24,16 @@ public final class ShadowRunner implements AutoCloseable {
   public static final int DEFAULT_QUEUE = 64;
   private static final Logger log = LoggerFactory.getLogger(ShadowRunner.class);
 
-  private record Run(ServingModel shadow, int activeVersion, Map<String, Tensor> inputs, Map<String, Tensor> activeOutputs) {}
+  private sealed interface Job {}
+
+  private record ShadowRun(ServingModel shadow, int activeVersion, Map<String, Tensor> inputs,
+      Map<String, Tensor> activeOutputs) implements Job {}
+
+  private record LatencyPair(ServingModel current, ServingModel previous, LatencyPairs pairs, Map<String, Tensor> inputs)
+      implements Job {}
 
   private final String deviceId;
-  private final BlockingQueue<Run> queue;
+  private final BlockingQueue<Job> queue;
   private volatile Thread worker;
   private boolean closed;
 
@@ -42,9 +50,17 @@ public final class ShadowRunner implements AutoCloseable {
     if (worker == null) {
       startWorker();
     }
-    if (!queue.offer(new Run(shadow, activeVersion, inputs, activeOutputs))) {
+    if (!queue.offer(new ShadowRun(shadow, activeVersion, inputs, activeOutputs))) {
       shadow.metrics().shadow().skipped(activeVersion);
     }
+  }
+
+  /** Queues a timing of {@code current} and {@code previous} on the same inputs; dropped when the queue is full. */
+  void offerPair(ServingModel current, ServingModel previous, LatencyPairs pairs, Map<String, Tensor> inputs) {
+    if (worker == null) {
+      startWorker();
+    }
+    queue.offer(new LatencyPair(current, previous, pairs, inputs));
   }
 
   private synchronized void startWorker() {
@@ -61,14 +77,19 @@ public final class ShadowRunner implements AutoCloseable {
   private void work() {
     try {
       for (;;) {
-        runOne(queue.take());
+        Job job = queue.take();
+        if (job instanceof ShadowRun r) {
+          runShadow(r);
+        } else if (job instanceof LatencyPair p) {
+          timePair(p);
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
 
-  private static void runOne(Run r) {
+  private static void runShadow(ShadowRun r) {
     ServingModel m = r.shadow();
     if (!m.tryAcquire()) {
       return; // the shadow was retired while the run waited
@@ -87,6 +108,37 @@ public final class ShadowRunner implements AutoCloseable {
     } finally {
       m.release();
     }
+  }
+
+  private static void timePair(LatencyPair p) {
+    if (!p.current().tryAcquire()) {
+      return;
+    }
+    try {
+      if (!p.previous().tryAcquire()) {
+        return; // the health window ended while the pair waited
+      }
+      try {
+        boolean currentFirst = p.pairs().currentFirst();
+        long first = timed(currentFirst ? p.current() : p.previous(), p.inputs());
+        long second = timed(currentFirst ? p.previous() : p.current(), p.inputs());
+        p.pairs().record(currentFirst ? first : second, currentFirst ? second : first);
+      } catch (PredictionException | RuntimeException e) {
+        p.pairs().failed();
+        log.debug("event=latency_pair_failed model={} version={} reason=\"{}\"", p.current().name(), p.current().version(),
+            e.getMessage());
+      } finally {
+        p.previous().release();
+      }
+    } finally {
+      p.current().release();
+    }
+  }
+
+  private static long timed(ServingModel m, Map<String, Tensor> inputs) throws PredictionException {
+    long start = System.nanoTime();
+    m.run(inputs);
+    return System.nanoTime() - start;
   }
 
   static void compare(ShadowStats stats, int activeVersion, Map<String, Tensor> active, Map<String, Tensor> shadow) {

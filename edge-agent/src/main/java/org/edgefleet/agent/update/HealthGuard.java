@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.edgefleet.agent.serving.HealthCounters.Reading;
+import org.edgefleet.agent.serving.LatencyPairs;
+import org.edgefleet.agent.serving.ModelRegistry;
 import org.edgefleet.agent.serving.ServingModel;
 import org.edgefleet.protocol.message.DeviceEvent.Execution;
 import org.edgefleet.protocol.message.HealthGates;
@@ -36,7 +37,7 @@ final class HealthGuard {
     }
   }
 
-  private record Watch(ServingModel current, SlotStore.ActiveSlot previousSlot, Reading previous, long startNanos,
+  private record Watch(ServingModel current, SlotStore.ActiveSlot previousSlot, LatencyPairs pairs, long startNanos,
       HealthGates gates) {}
 
   private static final Logger log = LoggerFactory.getLogger(HealthGuard.class);
@@ -44,15 +45,18 @@ final class HealthGuard {
 
   private final String deviceId;
   private final SlotStore slots;
+  private final ModelRegistry registry;
   private final EventEmitter events;
   private final HealthVetoes vetoes;
   private final Supplier<HealthGates> gates;
   private final Map<String, Watch> watches = new HashMap<>();
   private Installer installer;
 
-  HealthGuard(String deviceId, SlotStore slots, EventEmitter events, HealthVetoes vetoes, Supplier<HealthGates> gates) {
+  HealthGuard(String deviceId, SlotStore slots, ModelRegistry registry, EventEmitter events, HealthVetoes vetoes,
+      Supplier<HealthGates> gates) {
     this.deviceId = deviceId;
     this.slots = slots;
+    this.registry = registry;
     this.events = events;
     this.vetoes = vetoes;
     this.gates = gates;
@@ -74,11 +78,16 @@ final class HealthGuard {
   void onActivated(Installer.Activation a) {
     watches.remove(a.model());
     if (a.step() != Execution.ACTIVATE || a.previousSlot().isEmpty()) {
+      registry.dropReplaced(a.model());
       return; // a rollback, or a first install with nothing to go back to
     }
     HealthGates g = gates.get();
-    Reading previous = a.previous().map(p -> p.health().read()).orElse(null);
-    watches.put(a.model(), new Watch(a.current(), a.previousSlot().get(), previous, System.nanoTime(), g));
+    long now = System.nanoTime();
+    LatencyPairs pairs = new LatencyPairs(pairEveryNanos(g), now);
+    if (!registry.timeBeside(a.model(), pairs)) {
+      pairs = null; // nothing was serving before (a slot but no session): no latency to compare with
+    }
+    watches.put(a.model(), new Watch(a.current(), a.previousSlot().get(), pairs, now, g));
     events.started(a.model(), a.current().version(), Execution.HEALTH_CHECK);
     log.debug("event=health_window_started device={} model={} version={} window_s={}", deviceId, a.model(),
         a.current().version(), g.windowSeconds());
@@ -90,7 +99,8 @@ final class HealthGuard {
     for (Map.Entry<String, Watch> e : List.copyOf(watches.entrySet())) {
       Watch w = e.getValue();
       long elapsed = (System.nanoTime() - w.startNanos()) / 1_000_000;
-      HealthJudge.Verdict v = HealthJudge.judge(w.gates(), w.current().health().read(), w.previous(), elapsed);
+      LatencyPairs.Reading pairs = w.pairs() == null ? null : w.pairs().read();
+      HealthJudge.Verdict v = HealthJudge.judge(w.gates(), w.current().health().read(), pairs, elapsed);
       if (v instanceof HealthJudge.Passed p) {
         end(e.getKey());
         events.succeeded(e.getKey(), w.current().version(), Execution.HEALTH_CHECK, p.details());
@@ -102,8 +112,18 @@ final class HealthGuard {
     return failed;
   }
 
+  /**
+   * Paced to time about twice {@code minCalls} pairs over the window, so the latency gate can be
+   * judged well before its end while the extra runs stay few (a 5 minute window of 20 calls: one
+   * pair every 7.5 s).
+   */
+  static long pairEveryNanos(HealthGates g) {
+    return g.windowSeconds() * 1_000_000_000L / (2L * g.minCalls()) + 1;
+  }
+
   private void end(String model) {
     watches.remove(model);
+    registry.dropReplaced(model);
   }
 
   // The failure event goes last, after the rollback's own events, so that the device's latest word on

@@ -29,9 +29,12 @@ import org.slf4j.LoggerFactory;
  */
 final class Installer {
 
-  /** A version made to serve; {@code previousSlot} and {@code previous} are what served before, if anything. */
-  record Activation(String model, ServingModel current, Execution step, Optional<SlotStore.ActiveSlot> previousSlot,
-      Optional<ServingModel> previous) {}
+  /**
+   * A version made to serve; {@code previousSlot} is what served before, if anything. After an
+   * ACTIVATE that replaced a version, the registry keeps the replaced one loaded until the receiver
+   * times it or drops it ({@link ModelRegistry#timeBeside}, {@link ModelRegistry#dropReplaced}).
+   */
+  record Activation(String model, ServingModel current, Execution step, Optional<SlotStore.ActiveSlot> previousSlot) {}
 
   interface ActivationListener {
     void activated(Activation activation);
@@ -99,10 +102,9 @@ final class Installer {
       model.retire();
       throw UpdateFailure.io(step, e);
     }
-    Optional<ServingModel> previous = registry.active(name);
-    registry.activate(model);
+    registry.activate(model, step == Execution.ACTIVATE);
     events.succeeded(name, version, step, "slot " + slot.slot() + " serves v" + version);
-    activated.activated(new Activation(name, model, step, previousSlot, previous));
+    activated.activated(new Activation(name, model, step, previousSlot));
   }
 
   /** Opens the slot and runs its test vectors; the caller serves the model or retires it. */

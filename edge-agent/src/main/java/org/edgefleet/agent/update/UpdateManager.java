@@ -70,6 +70,7 @@ public final class UpdateManager {
 
   private final String deviceId;
   private final Path dataDir;
+  private final AgentTrust trust;
   private final DesiredCheck check;
   private final Clock clock;
   private final UpdateSettings settings;
@@ -104,6 +105,7 @@ public final class UpdateManager {
       Listener listener) throws IOException {
     this.deviceId = deviceId;
     this.dataDir = dataDir;
+    this.trust = trust;
     this.check = new DesiredCheck(deviceId, trust, clock);
     this.clock = clock;
     this.settings = settings;
@@ -113,7 +115,7 @@ public final class UpdateManager {
     this.chunks = new ChunkStore(dataDir.resolve("chunks"));
     this.policy = new UpdatePolicy(slots, loader, settings.limits(), settings.agentVersion(), settings.platform());
     this.gates = settings.health();
-    this.health = new HealthGuard(deviceId, slots, events, new HealthVetoes(dataDir), () -> gates);
+    this.health = new HealthGuard(deviceId, slots, registry, events, new HealthVetoes(dataDir), () -> gates);
     this.installer = new Installer(slots, () -> new BundleReader(trust.current(), settings.limits(), clock), policy, loader,
         registry, events, a -> {
           health.onActivated(a);
@@ -135,6 +137,12 @@ public final class UpdateManager {
 
   public AgentState state() {
     return state;
+  }
+
+  /** The version of the key set the agent trusts, or null when it trusts fixed keys. */
+  public Long keySetVersion() {
+    long v = trust.version();
+    return v == 0 ? null : v;
   }
 
   /** What the agent is doing with each model it has touched: downloading, installing, failed: REASON. */
@@ -309,7 +317,15 @@ public final class UpdateManager {
   }
 
   private void reportKeySet(DesiredCheck.KeySetOutcome outcome) {
-    if (outcome == null || outcome.refusal() == null) {
+    if (outcome == null) {
+      return;
+    }
+    if (outcome.offer() == AgentTrust.Offer.UPDATED) {
+      // The report carries the trusted version: operators see the rotation reach this device.
+      listener.onStateChanged();
+      return;
+    }
+    if (outcome.refusal() == null) {
       return;
     }
     KeySetException e = outcome.refusal();

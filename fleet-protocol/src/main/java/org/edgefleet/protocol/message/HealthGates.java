@@ -10,7 +10,7 @@ package org.edgefleet.protocol.message;
  * @param maxErrorRate failed calls over calls, 0 to 1
  * @param maxCrashes runs where the session itself failed (not the caller's inputs) that are tolerated
  * @param maxInvalidRate calls whose outputs hold NaN or infinity, over calls, 0 to 1 (0: the first one rolls back)
- * @param maxLatencyRatio p95 latency over the previous version's p95 on this device, at least 1
+ * @param maxLatencyRatio p95 latency over the previous version's p95, both timed side by side on this device, at least 1
  */
 public record HealthGates(int windowSeconds, int minCalls, double maxErrorRate, int maxCrashes, double maxInvalidRate,
     double maxLatencyRatio) {

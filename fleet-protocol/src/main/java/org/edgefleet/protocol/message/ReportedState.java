@@ -9,11 +9,14 @@ import org.edgefleet.protocol.mqtt.Topics;
 
 /**
  * What a device has: its agent version and labels, the desired revision it has applied, and for
- * every model the versions in its slots and which one is active, and what it can run
- * ({@code capabilities}, absent from agents older than 0.2.0).
+ * every model the versions in its slots and which one is active, what it can run
+ * ({@code capabilities}, absent from agents older than 0.2.0), and the version of the key set it
+ * trusts ({@code keySetVersion}: absent when unknown, from an older agent or one that trusts fixed
+ * keys), so that after a rotation operators see which devices still trust an older key set.
  */
 public record ReportedState(int v, String deviceId, String agentVersion, Map<String, String> labels,
-    long appliedRevision, List<ModelStatus> models, String lastError, Instant time, Capabilities capabilities) {
+    long appliedRevision, List<ModelStatus> models, String lastError, Instant time, Capabilities capabilities,
+    Long keySetVersion) {
 
   public static final int MAX_BYTES = 64 * 1024;
 
@@ -25,12 +28,21 @@ public record ReportedState(int v, String deviceId, String agentVersion, Map<Str
     }
     labels = labels == null ? Map.of() : Map.copyOf(labels);
     models = models == null ? List.of() : List.copyOf(models);
+    if (keySetVersion != null && keySetVersion < 1) {
+      throw new IllegalArgumentException("reported state keySetVersion must be at least 1 when given, was " + keySetVersion);
+    }
+  }
+
+  /** A report that does not say which key set the device trusts. */
+  public ReportedState(int v, String deviceId, String agentVersion, Map<String, String> labels, long appliedRevision,
+      List<ModelStatus> models, String lastError, Instant time, Capabilities capabilities) {
+    this(v, deviceId, agentVersion, labels, appliedRevision, models, lastError, time, capabilities, null);
   }
 
   /** A report without capabilities, as agents before 0.2.0 send it. */
   public ReportedState(int v, String deviceId, String agentVersion, Map<String, String> labels, long appliedRevision,
       List<ModelStatus> models, String lastError, Instant time) {
-    this(v, deviceId, agentVersion, labels, appliedRevision, models, lastError, time, null);
+    this(v, deviceId, agentVersion, labels, appliedRevision, models, lastError, time, null, null);
   }
 
   /**

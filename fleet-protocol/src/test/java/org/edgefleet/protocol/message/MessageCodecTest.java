@@ -49,6 +49,15 @@ class MessageCodecTest {
         + "\"capabilities\":{\"arch\":\"linux-riscv64\",\"formats\":[\"onnx\",\"tensorrt\"]}}";
     assertThat(MessageCodec.decode(newer.getBytes(StandardCharsets.UTF_8), ReportedState.class, ReportedState.MAX_BYTES)
         .capabilities().formats()).containsExactly("onnx", "tensorrt");
+    // The trusted key set's version travels; absent means unknown, and a version below 1 is no version.
+    ReportedState withKeySet = new ReportedState(1, "dev-1", "0.3.0", Map.of(), 3, List.of(), null, T, null, 4L);
+    assertThat(MessageCodec.decode(MessageCodec.encode(withKeySet), ReportedState.class, ReportedState.MAX_BYTES)
+        .keySetVersion()).isEqualTo(4L);
+    assertThat(MessageCodec.decode(newer.getBytes(StandardCharsets.UTF_8), ReportedState.class, ReportedState.MAX_BYTES)
+        .keySetVersion()).isNull();
+    String zero = newer.replace("\"capabilities\"", "\"keySetVersion\":0,\"capabilities\"");
+    assertThatThrownBy(() -> MessageCodec.decode(zero.getBytes(StandardCharsets.UTF_8), ReportedState.class, ReportedState.MAX_BYTES))
+        .isInstanceOf(MessageException.class).hasMessageContaining("keySetVersion must be at least 1");
     DeviceEvent e = new DeviceEvent(1, "dev-1", 4, T, "m", 2, DeviceEvent.Execution.SELF_TEST,
         DeviceEvent.Result.FAILURE, "TEST_VECTOR_FAILED", "output 0 differs by 0.3");
     String json = new String(MessageCodec.encode(e), StandardCharsets.UTF_8);

@@ -1,12 +1,15 @@
 package org.edgefleet.server.access;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -18,9 +21,30 @@ import org.slf4j.LoggerFactory;
  * issued, the server takes the secret in the admin token file when one is there (written by an
  * installer or a test), or else makes one and writes it there, readable by its owner only. Once
  * any token exists the file is only read, never written again: revoking the bootstrap token for
- * good means it does not come back with the next start.
+ * good means it does not come back with the next start. Whether this instance is the one that
+ * bootstraps is decided in the database ({@link TokenStore#claimBootstrap}): of several instances
+ * starting at once on an empty database exactly one makes the token, the others say where it is.
  */
 public final class AdminBootstrap {
+
+  /** The instance that made the first admin token: the token's id, and the file it wrote the secret to. */
+  public record Claim(String tokenId, String tokenFile, Instant createdAt) {}
+
+  /** What a start did about the first admin token. */
+  public enum Outcome {
+    /** Made one and wrote it to the file. */
+    CREATED,
+    /** Stored the one an installer wrote into the file. */
+    IMPORTED,
+    /** The file holds a token the server knows. */
+    FILE_KNOWN,
+    /** Tokens exist and the file holds none of them: ignored. */
+    FILE_UNKNOWN,
+    /** Tokens exist and there is no file: nothing to do. */
+    TOKENS_EXIST,
+    /** Another instance starting at the same moment made it; the log says where it is. */
+    MADE_ELSEWHERE
+  }
 
   private static final Logger LOG = LoggerFactory.getLogger(AdminBootstrap.class);
   static final String NAME = "bootstrap-admin";
@@ -28,7 +52,8 @@ public final class AdminBootstrap {
 
   private AdminBootstrap() {}
 
-  public static void run(TokenService tokens, Path file) throws IOException {
+  public static Outcome run(TokenService tokens, Path file) throws IOException {
+    String path = file.toAbsolutePath().toString();
     if (Files.exists(file)) {
       String secret = Files.readString(file, StandardCharsets.US_ASCII).trim();
       if (!TokenSecrets.wellFormed(secret)) {
@@ -37,29 +62,47 @@ public final class AdminBootstrap {
       }
       warnIfShared(file);
       if (tokens.knows(secret)) {
-        LOG.info("event=admin_token_file path={}", file.toAbsolutePath());
-      } else if (!tokens.anyIssued()) {
-        await(tokens.insert(NAME, Role.ADMIN, secret, null));
-        LOG.info("event=admin_token_imported path={} name={}", file.toAbsolutePath(), NAME);
-      } else {
-        LOG.warn("event=admin_token_file_unknown path={} action=\"ignored: tokens exist and this one is not among them\"",
-            file.toAbsolutePath());
+        LOG.info("event=admin_token_file path={}", path);
+        return Outcome.FILE_KNOWN;
       }
-      return;
+      if (!tokens.anyIssued()) {
+        Outcome o = claim(tokens, secret, path, () -> {}, Outcome.IMPORTED);
+        if (o == Outcome.IMPORTED) {
+          LOG.info("event=admin_token_imported path={} name={}", path, NAME);
+        }
+        return o;
+      }
+      LOG.warn("event=admin_token_file_unknown path={} action=\"ignored: tokens exist and this one is not among them\"", path);
+      return Outcome.FILE_UNKNOWN;
     }
     if (tokens.anyIssued()) {
-      return;
+      return Outcome.TOKENS_EXIST;
     }
     String secret = TokenSecrets.generate();
-    writeOwnerOnly(file, secret);
-    try {
-      await(tokens.insert(NAME, Role.ADMIN, secret, null));
-    } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(file);
-      throw e;
+    Outcome o = claim(tokens, secret, path, () -> {
+      try {
+        writeOwnerOnly(file, secret);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }, Outcome.CREATED);
+    if (o == Outcome.CREATED) {
+      LOG.info("event=admin_token_created path={} name={} action=\"use it as Authorization: Bearer <the file's content>;"
+          + " create tokens of your own and revoke this one\"", path, NAME);
     }
-    LOG.info("event=admin_token_created path={} name={} action=\"use it as Authorization: Bearer <the file's content>;"
-        + " create tokens of your own and revoke this one\"", file.toAbsolutePath(), NAME);
+    return o;
+  }
+
+  /** {@code won} when this instance's token became the first admin token; when another instance's did, says where that one is. */
+  private static Outcome claim(TokenService tokens, String secret, String path, Runnable writeFile, Outcome won) throws IOException {
+    Optional<Claim> claim = await(tokens.bootstrap(NAME, secret, path, writeFile));
+    if (tokens.knows(secret)) {
+      return won;
+    }
+    claim.ifPresent(c -> LOG.warn("event=admin_token_exists token_id={} path={} created_at={} action=\"another instance made"
+        + " the first admin token at the same time: its secret is in that file on that instance's host\"", c.tokenId(),
+        c.tokenFile(), c.createdAt()));
+    return claim.isPresent() ? Outcome.MADE_ELSEWHERE : Outcome.TOKENS_EXIST;
   }
 
   // Temp file created owner-only, then renamed: the secret is never readable by anyone else.

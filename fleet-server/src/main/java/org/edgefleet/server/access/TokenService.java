@@ -78,15 +78,38 @@ public final class TokenService {
 
   /** Stores a token whose secret was made elsewhere (the bootstrap file); never shown by the API. */
   CompletableFuture<ApiToken> insert(String name, Role role, String secret, Duration validFor) {
-    Instant now = clock.instant();
-    byte[] id = new byte[6];
-    RANDOM.nextBytes(id);
-    ApiToken t = new ApiToken("tok-" + HexFormat.of().formatHex(id), name, role, TokenSecrets.hash(secret), now,
-        validFor == null ? null : now.plus(validFor), null);
+    ApiToken t = newToken(name, role, secret, validFor);
     return db.execute(tx -> {
       stores.apply(tx).insert(t);
       return t;
     }).thenCompose(v -> refresh()).thenApply(v -> t);
+  }
+
+  /**
+   * Stores the first admin token with this secret when no token is stored and no other instance
+   * claimed the bootstrap first, both decided in one transaction; {@code beforeCommit} runs inside
+   * it (writing the secret to its file), so when it fails nothing is stored. Completes with the
+   * claim that holds afterwards, this instance's or the one that came first (empty only on a
+   * database whose tokens predate the bootstrap row).
+   */
+  CompletableFuture<Optional<AdminBootstrap.Claim>> bootstrap(String name, String secret, String tokenFile, Runnable beforeCommit) {
+    ApiToken t = newToken(name, Role.ADMIN, secret, null);
+    return db.execute(tx -> {
+      TokenStore store = stores.apply(tx);
+      if (store.claimBootstrap(t.id(), tokenFile, t.createdAt())) {
+        store.insert(t);
+        beforeCommit.run();
+      }
+      return store.bootstrap();
+    }).thenCompose(claim -> refresh().thenApply(v -> claim));
+  }
+
+  private ApiToken newToken(String name, Role role, String secret, Duration validFor) {
+    Instant now = clock.instant();
+    byte[] id = new byte[6];
+    RANDOM.nextBytes(id);
+    return new ApiToken("tok-" + HexFormat.of().formatHex(id), name, role, TokenSecrets.hash(secret), now,
+        validFor == null ? null : now.plus(validFor), null);
   }
 
   public CompletableFuture<Page<ApiToken>> list(String afterId, int limit) {

@@ -7,7 +7,10 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 import org.edgefleet.server.FleetException;
 
-/** What an alert rule watches on one model version within its cohort, over the rule's window. */
+/**
+ * What an alert rule watches: on one model version within its cohort, over the rule's window; or,
+ * for {@link #CERTIFICATE_DAYS_LEFT}, on each of the server's own certificates.
+ */
 public enum AlertMetric {
   /** p95 of the devices' latency histograms merged (never an average of percentiles), in milliseconds. */
   LATENCY_P95_MS(0, Double.MAX_VALUE),
@@ -29,15 +32,42 @@ public enum AlertMetric {
    */
   CPU_LOAD(0, 1024),
   /** The highest board temperature in degrees Celsius any device of the cohort that reported the version sent in the window. */
-  TEMPERATURE_C(-273.15, 1000);
+  TEMPERATURE_C(-273.15, 1000),
+  /**
+   * Days until a certificate of this server (the fleet CA, the broker's) expires, negative once it
+   * has: the alert fires when it goes below the threshold. A rule of it names no model; each
+   * certificate has an alert of its own, the certificate's name in the alert's {@code model}.
+   */
+  CERTIFICATE_DAYS_LEFT(-36_500, 36_500, true);
 
   private final double minThreshold;
   private final double maxThreshold;
+  private final boolean firesBelow;
 
   // The bounds are those of the measure itself (for resources, what telemetry validation accepts).
   AlertMetric(double minThreshold, double maxThreshold) {
+    this(minThreshold, maxThreshold, false);
+  }
+
+  AlertMetric(double minThreshold, double maxThreshold, boolean firesBelow) {
     this.minThreshold = minThreshold;
     this.maxThreshold = maxThreshold;
+    this.firesBelow = firesBelow;
+  }
+
+  /** Whether it watches the server's certificates rather than a model's versions. */
+  public boolean ofCertificates() {
+    return this == CERTIFICATE_DAYS_LEFT;
+  }
+
+  /** Whether the value is on the wrong side of the threshold; no value never is. */
+  boolean breaches(Double value, double threshold) {
+    return value != null && (firesBelow ? value < threshold : value > threshold);
+  }
+
+  /** "above" or "below", for summaries. */
+  String side() {
+    return firesBelow ? "below" : "above";
   }
 
   @JsonValue

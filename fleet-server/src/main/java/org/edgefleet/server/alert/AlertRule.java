@@ -12,7 +12,9 @@ import org.edgefleet.server.cohort.Selector;
 /**
  * A rule: the metric of a model version (or of each registered version when {@code version} is
  * null) on the devices its cohort selects goes above the threshold over the window and stays
- * above for {@code forDuration}, e.g. p95 latency above 50 ms for 2 minutes; PSI above 0.25.
+ * above for {@code forDuration}, e.g. p95 latency above 50 ms for 2 minutes; PSI above 0.25. A rule
+ * of {@link AlertMetric#CERTIFICATE_DAYS_LEFT} has no model: fewer than 14 days left on any of the
+ * server's certificates.
  */
 public record AlertRule(String name, AlertMetric metric, String model, Integer version, Selector cohort, double threshold,
     @JsonProperty("for") @JsonSerialize(using = DurationTextJson.class) Duration forDuration,
@@ -33,7 +35,12 @@ public record AlertRule(String name, AlertMetric metric, String model, Integer v
     if (metric == null) {
       throw FleetException.invalid("bad_metric", "a rule needs \"metric\"");
     }
-    if (model == null || !MODEL.matcher(model).matches()) {
+    if (metric.ofCertificates()) {
+      if (model != null || version != null || cohort != null && !cohort.isAll()) {
+        throw FleetException.invalid("bad_scope", metric.wireName() + " watches every certificate of the server: a rule of it"
+            + " takes no model, version or cohort");
+      }
+    } else if (model == null || !MODEL.matcher(model).matches()) {
       throw FleetException.invalid("bad_model", "model '" + AlertMetric.abbreviate(String.valueOf(model))
           + "' must be 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit");
     }

@@ -19,6 +19,7 @@ import org.edgefleet.server.device.DeviceRecord;
 import org.edgefleet.server.device.DeviceService;
 import org.edgefleet.server.drift.DriftReport;
 import org.edgefleet.server.drift.DriftService;
+import org.edgefleet.server.identity.CertificateWatch;
 import org.edgefleet.server.registry.ModelVersion;
 import org.edgefleet.server.registry.RegistryService;
 import org.edgefleet.server.store.Database;
@@ -33,10 +34,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Alert rules and their alerts. {@link #evaluate} (leader work) reads each rule's metric per model
- * version through the same queries the rollout gates read, and moves that version's alert:
- * none to pending when the metric goes above the threshold, pending to firing once it has stayed
- * above for the rule's duration, firing to resolved when it no longer is (no data counts as not
- * above). Firing and resolving enqueue one delivery per webhook in the same transaction, so a
+ * version through the same queries the rollout gates read (a certificate rule: per certificate of
+ * this instance, from its {@link CertificateWatch}), and moves that alert: none to pending when
+ * the metric goes past the threshold (above it; below it for days left), pending to firing once it
+ * has stayed past for the rule's duration, firing to resolved when it no longer is (no data counts
+ * as not past). Firing and resolving enqueue one delivery per webhook in the same transaction, so a
  * state change is delivered exactly when it is committed ({@link WebhookDelivery}).
  */
 public final class AlertService {
@@ -53,17 +55,19 @@ public final class AlertService {
   private final DriftService drift;
   private final RegistryService registry;
   private final DeviceService devices;
+  private final CertificateWatch certificates;
   private final List<String> webhooks;
   private final Clock clock;
 
   public AlertService(Database db, Function<Transaction, AlertStore> stores, TelemetryService telemetry, DriftService drift,
-      RegistryService registry, DeviceService devices, List<String> webhooks, Clock clock) {
+      RegistryService registry, DeviceService devices, CertificateWatch certificates, List<String> webhooks, Clock clock) {
     this.db = db;
     this.stores = stores;
     this.telemetry = telemetry;
     this.drift = drift;
     this.registry = registry;
     this.devices = devices;
+    this.certificates = certificates;
     this.webhooks = List.copyOf(webhooks);
     this.clock = clock;
   }
@@ -122,12 +126,13 @@ public final class AlertService {
       CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
       Set<String> watched = new HashSet<>();
       for (AlertRule rule : rules) {
-        for (int version : versions(rule)) {
-          watched.add(rule.name() + "\u0000" + rule.model() + "\u0000" + version);
-          chain = chain.thenCompose(v -> value(rule, version, now).thenCompose(value -> apply(rule, version, value, now, fence))
+        for (Watched w : watched(rule)) {
+          watched.add(rule.name() + "\u0000" + w.model() + "\u0000" + w.version());
+          chain = chain.thenCompose(v -> value(rule, w, now).thenCompose(value -> apply(rule, w, value, now, fence))
               .handle((x, e) -> {
                 if (e != null) {
-                  LOG.warn("event=alert_rule_failed rule={} version={} reason=\"{}\"", rule.name(), version, cause(e));
+                  LOG.warn("event=alert_rule_failed rule={} model={} version={} reason=\"{}\"", rule.name(), w.model(), w.version(),
+                      cause(e));
                 }
                 return null;
               }));
@@ -148,17 +153,29 @@ public final class AlertService {
     });
   }
 
-  private List<Integer> versions(AlertRule rule) {
-    if (rule.version() != null) {
-      return List.of(rule.version());
+  /** What one alert of a rule watches: a model version, or a certificate (its name as the model, version 0). */
+  private record Watched(String model, int version) {}
+
+  private List<Watched> watched(AlertRule rule) {
+    if (rule.metric().ofCertificates()) {
+      return certificates.statuses().keySet().stream().map(name -> new Watched(name, 0)).toList();
     }
-    return registry.versions().stream().filter(v -> v.name().equals(rule.model())).map(ModelVersion::version).sorted().toList();
+    if (rule.version() != null) {
+      return List.of(new Watched(rule.model(), rule.version()));
+    }
+    return registry.versions().stream().filter(v -> v.name().equals(rule.model())).map(ModelVersion::version).sorted()
+        .map(v -> new Watched(rule.model(), v)).toList();
   }
 
   /** The metric over the rule's window, or null when there is no data. */
-  private CompletableFuture<Double> value(AlertRule rule, int version, Instant now) {
+  private CompletableFuture<Double> value(AlertRule rule, Watched w, Instant now) {
     Instant since = now.minus(rule.window());
+    int version = w.version();
     return switch (rule.metric()) {
+      case CERTIFICATE_DAYS_LEFT -> {
+        CertificateWatch.Status s = certificates.statuses().get(w.model());
+        yield CompletableFuture.completedFuture(s == null ? null : s.secondsLeft() / 86_400.0);
+      }
       case DRIFT_PSI -> registry.find(rule.model(), version).isEmpty() ? CompletableFuture.completedFuture(null)
           : drift.report(rule.model(), version, rule.cohort(), rule.window()).thenApply(AlertService::maxPsi);
       case LATENCY_P95_MS, ERROR_RATE, INVALID_OUTPUT_RATE -> db.read(tx -> {
@@ -189,17 +206,17 @@ public final class AlertService {
     return report.features().stream().map(DriftReport.Feature::psi).filter(Objects::nonNull).max(Double::compare).orElse(null);
   }
 
-  private CompletableFuture<Void> apply(AlertRule rule, int version, Double value, Instant now, Consumer<Transaction> fence) {
-    boolean above = value != null && value > rule.threshold();
+  private CompletableFuture<Void> apply(AlertRule rule, Watched w, Double value, Instant now, Consumer<Transaction> fence) {
+    boolean breached = rule.metric().breaches(value, rule.threshold());
     return db.execute(tx -> {
       fence.accept(tx);
       AlertStore store = stores.apply(tx);
-      Alert open = store.open(rule.name(), rule.model(), version).orElse(null);
-      if (open == null && above) {
-        Alert pending = store.insert(new Alert(0, rule.name(), rule.metric(), rule.model(), version, rule.cohort().toString(),
+      Alert open = store.open(rule.name(), w.model(), w.version()).orElse(null);
+      if (open == null && breached) {
+        Alert pending = store.insert(new Alert(0, rule.name(), rule.metric(), w.model(), w.version(), rule.cohort().toString(),
             rule.threshold(), AlertState.PENDING, value, now, null, null, now));
         fireIfDue(store, rule, pending, value, now);
-      } else if (open != null && above) {
+      } else if (open != null && breached) {
         fireIfDue(store, rule, open, value, now);
       } else if (open != null) {
         stop(store, open, now);

@@ -13,6 +13,8 @@ import org.edgefleet.server.store.Transaction;
 /** {@link AlertStore} in SQL that SQLite and PostgreSQL both run. */
 public final class SqlAlertStore implements AlertStore {
 
+  // A certificate rule names no model; the column is NOT NULL.
+  private static final String NO_MODEL = "";
   private static final String RULE_COLUMNS = "name, metric, model, version, cohort, threshold, for_ms, window_ms, created_at, "
       + "updated_at";
   private static final String ALERT_COLUMNS = "id, rule, metric, model, version, cohort, threshold, state, value, "
@@ -33,7 +35,7 @@ public final class SqlAlertStore implements AlertStore {
     tx.update("INSERT INTO alert_rules (" + RULE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE "
         + "SET metric = excluded.metric, model = excluded.model, version = excluded.version, cohort = excluded.cohort, "
         + "threshold = excluded.threshold, for_ms = excluded.for_ms, window_ms = excluded.window_ms, "
-        + "updated_at = excluded.updated_at", r.name(), r.metric().wireName(), r.model(), r.version(), r.cohort().toString(),
+        + "updated_at = excluded.updated_at", r.name(), r.metric().wireName(), r.model() == null ? NO_MODEL : r.model(), r.version(), r.cohort().toString(),
         r.threshold(), r.forDuration().toMillis(), r.window().toMillis(), r.createdAt().toEpochMilli(),
         r.updatedAt().toEpochMilli());
     return isNew;
@@ -145,7 +147,9 @@ public final class SqlAlertStore implements AlertStore {
   private static AlertRule rule(ResultSet rs) throws SQLException {
     int version = rs.getInt(4);
     Integer v = rs.wasNull() ? null : version;
-    return new AlertRule(rs.getString(1), AlertMetric.parse(rs.getString(2)), rs.getString(3), v, Selector.parse(rs.getString(5)),
+    String model = rs.getString(3);
+    return new AlertRule(rs.getString(1), AlertMetric.parse(rs.getString(2)), NO_MODEL.equals(model) ? null : model, v,
+        Selector.parse(rs.getString(5)),
         rs.getDouble(6), Duration.ofMillis(rs.getLong(7)), Duration.ofMillis(rs.getLong(8)), Instant.ofEpochMilli(rs.getLong(9)),
         Instant.ofEpochMilli(rs.getLong(10)));
   }

@@ -1,5 +1,6 @@
 package org.edgefleet.server.api;
 
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpHeaders;
@@ -48,10 +49,41 @@ final class Access implements Handler<RoutingContext> {
       ctx.next();
       return;
     }
-    Caller caller = authenticate(ctx);
-    if (caller == null) {
+    String header = req.getHeader(HttpHeaders.AUTHORIZATION);
+    if (header != null) {
+      Caller caller = byToken(ctx, header);
+      if (caller != null) {
+        authorize(ctx, match, caller);
+      }
       return;
     }
+    Cookie cookie = req.getCookie(SESSION_COOKIE);
+    if (cookie == null) {
+      refuse(ctx, "missing_token", "this API needs an API token: send 'Authorization: Bearer <token>', or log in to the"
+          + " dashboard at /ui/");
+      return;
+    }
+    // The session is in the database: hold the body back until the answer is here and the route reads it.
+    if (!req.isEnded()) {
+      req.pause();
+    }
+    Future.fromCompletionStage(sessions.find(cookie.getValue()), ctx.vertx().getOrCreateContext()).onComplete(session -> {
+      if (!req.isEnded()) {
+        req.resume();
+      }
+      if (session.failed()) {
+        Http.error(ctx, 503, "session_unavailable", "cannot read the dashboard session now: try again");
+        return;
+      }
+      Caller caller = bySession(ctx, session.result());
+      if (caller != null) {
+        authorize(ctx, match, caller);
+      }
+    });
+  }
+
+  private void authorize(RoutingContext ctx, Optional<AccessTable.Match> match, Caller caller) {
+    HttpServerRequest req = ctx.request();
     ctx.put(Caller.KEY, caller);
     if (match.isEmpty()) {
       if (AccessTable.pathKnown(ctx.normalizedPath())) {
@@ -73,30 +105,26 @@ final class Access implements Handler<RoutingContext> {
     ctx.next();
   }
 
-  /** The caller, or null when the request was answered with 401. */
-  private Caller authenticate(RoutingContext ctx) {
-    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-    if (header != null) {
-      if (!header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-        return refuse(ctx, "bad_authorization", "the Authorization header must be 'Bearer <API token>'");
-      }
-      Optional<Authentication> a = tokens.authenticate(header.substring(BEARER.length()).trim());
-      if (a.isEmpty()) {
-        return refuse(ctx, "invalid_token", "the API token is not one this server issued: check it, or ask an admin for one");
-      }
-      return active(ctx, a.get()) ? Caller.of(a.get().token(), false) : null;
+  /** The caller of an Authorization header, or null when the request was answered with 401. */
+  private Caller byToken(RoutingContext ctx, String header) {
+    if (!header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      return refuse(ctx, "bad_authorization", "the Authorization header must be 'Bearer <API token>'");
     }
-    Cookie cookie = ctx.request().getCookie(SESSION_COOKIE);
-    if (cookie == null) {
-      return refuse(ctx, "missing_token", "this API needs an API token: send 'Authorization: Bearer <token>', or log in to the"
-          + " dashboard at /ui/");
+    Optional<Authentication> a = tokens.authenticate(header.substring(BEARER.length()).trim());
+    if (a.isEmpty()) {
+      return refuse(ctx, "invalid_token", "the API token is not one this server issued: check it, or ask an admin for one");
     }
-    Optional<Session> session = sessions.find(cookie.getValue());
+    return active(ctx, a.get()) ? Caller.of(a.get().token(), false) : null;
+  }
+
+  /** The caller of a session cookie, or null when the request was answered with 401. */
+  private Caller bySession(RoutingContext ctx, Optional<Session> session) {
     if (session.isEmpty()) {
       return refuse(ctx, "session_expired", "the dashboard session has ended: log in again");
     }
     Optional<Authentication> a = tokens.byId(session.get().tokenId());
     if (a.isEmpty() || !active(ctx, a.get())) {
+      // A revoked or expired token ends its sessions.
       sessions.close(session.get().id());
       return a.isEmpty() ? refuse(ctx, "invalid_token", "the session's API token is gone: log in again") : null;
     }

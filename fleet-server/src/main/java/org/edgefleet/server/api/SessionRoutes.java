@@ -10,6 +10,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.edgefleet.server.access.ApiToken;
 import org.edgefleet.server.access.Session;
 import org.edgefleet.server.access.Sessions;
@@ -20,7 +21,8 @@ import org.edgefleet.server.access.TokenState;
 /**
  * The dashboard's login: an API token pasted into the login page becomes a session in an
  * HttpOnly, SameSite=Strict cookie (Secure over TLS) that scripts cannot read; the page gets the
- * session's CSRF token, which it sends with every changing request.
+ * session's CSRF token, which it sends with every changing request. Sessions are stored
+ * ({@link Sessions}): a restart or another instance of the group honours them.
  */
 final class SessionRoutes {
 
@@ -60,12 +62,13 @@ final class SessionRoutes {
     }
     ApiToken token = a.get().token();
     ctx.put(Caller.KEY, Caller.of(token, false));
-    Session s = sessions.open(token);
-    ctx.response().addCookie(Cookie.cookie(Access.SESSION_COOKIE, s.id()).setPath("/").setHttpOnly(true)
-        .setSameSite(CookieSameSite.STRICT).setSecure(ctx.request().isSSL())
-        .setMaxAge(sessions.left(s).toSeconds()));
-    ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
-    Http.json(ctx, 201, new SessionView(token, s.csrfToken(), s.expiresAt()));
+    Http.reply(ctx, sessions.open(token), s -> {
+      ctx.response().addCookie(Cookie.cookie(Access.SESSION_COOKIE, s.id()).setPath("/").setHttpOnly(true)
+          .setSameSite(CookieSameSite.STRICT).setSecure(ctx.request().isSSL())
+          .setMaxAge(sessions.left(s).toSeconds()));
+      ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+      Http.json(ctx, 201, new SessionView(token, s.csrfToken(), s.expiresAt()));
+    });
   }
 
   private void whoAmI(RoutingContext ctx) {
@@ -77,11 +80,11 @@ final class SessionRoutes {
 
   private void logout(RoutingContext ctx) {
     Session s = ctx.get(SESSION_KEY);
-    if (s != null) {
-      sessions.close(s.id());
-    }
-    ctx.response().addCookie(Cookie.cookie(Access.SESSION_COOKIE, "").setPath("/").setHttpOnly(true)
-        .setSameSite(CookieSameSite.STRICT).setSecure(ctx.request().isSSL()).setMaxAge(0));
-    ctx.response().setStatusCode(204).end();
+    CompletableFuture<Void> closed = s == null ? CompletableFuture.completedFuture(null) : sessions.close(s.id());
+    Http.reply(ctx, closed, v -> {
+      ctx.response().addCookie(Cookie.cookie(Access.SESSION_COOKIE, "").setPath("/").setHttpOnly(true)
+          .setSameSite(CookieSameSite.STRICT).setSecure(ctx.request().isSSL()).setMaxAge(0));
+      ctx.response().setStatusCode(204).end();
+    });
   }
 }

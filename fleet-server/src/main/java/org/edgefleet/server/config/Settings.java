@@ -84,7 +84,7 @@ public final class Settings {
       EmbeddedBroker.DEFAULT_SESSION_QUEUE_SIZE,
       "Commands each of the embedded broker's session loops may queue; when one is full the broker drops publishes and acknowledgements without answering (the server and agents time out and ask again).");
   public static final Setting<Integer> INBOX_MAX_PENDING = Setting.of("inbox-max-pending", Integer.class, 10_000,
-      "Device messages (reports, events, telemetry, status, samples) decoded and waiting for the database; beyond them the server stops reading those from the broker, which holds the backlog, until the database catches up. Chunk requests come on a connection of their own and never wait for these.");
+      "Telemetry batches decoded and waiting for the database, and as many other device messages (reports, events, status, samples); beyond them the server stops reading those from the broker, which holds the backlog, until the database catches up. The broker's own in-flight window (Moquette: 10 per session, Mosquitto: max_inflight_messages) usually holds it back first, since the server acknowledges a message only once it is stored. Chunk requests come on a connection of their own and never wait for these.");
   public static final Setting<Duration> PUBLISH_ACK_TIMEOUT = Setting.of("publish-ack-timeout", Duration.class, Duration.ofSeconds(20),
       "How long the server's MQTT client waits for the broker to acknowledge a publish before it counts it lost (a lost chunk is sent again when the device asks); with a quarter of its in-flight window held by lost publishes it reconnects.");
   public static final Setting<List<String>> ALLOWED_ORIGINS = new Setting<>("allowed-origin", List.class, String.class, List.of(),
@@ -132,7 +132,8 @@ public final class Settings {
   public static final Setting<Duration> CA_VALIDITY = Setting.of("ca-validity", Duration.class, Duration.ofDays(3650),
       "How long the fleet CA (data-dir/ca) is valid when the server creates it.");
   public static final Setting<Duration> CERTIFICATE_WARNING = Setting.of("certificate-warning", Duration.class, Duration.ofDays(30),
-      "How long before the fleet CA or the broker's certificate expires the server warns (log, fleet_certificate_expiry_seconds, health).");
+      "How long before the fleet CA or the broker's certificate expires the server warns (log, health EXPIRING); the seconds left"
+          + " are always in fleet_ca_expiry_seconds and fleet_broker_certificate_expiry_seconds, for alerts see certificate_days_left.");
 
   public static final Setting<Duration> TELEMETRY_RAW_RETENTION = Setting.of("telemetry-raw-retention", Duration.class,
       Duration.ofHours(6), "How long raw telemetry rows (one per batch and model version) are kept before they are folded into per-minute buckets; a replay of a batch older than this is counted again.");
@@ -163,7 +164,8 @@ public final class Settings {
   public static final Setting<Path> ADMIN_TOKEN_FILE = Setting.of("admin-token-file", Path.class, null,
       "File of the first admin API token: at a start with no token issued yet, a token written there (ef_...) becomes the admin token, or else the server writes a new one there, readable by its owner only; unset, data-dir/admin-token.");
   public static final Setting<Duration> SESSION_DURATION = Setting.of("session-duration", Duration.class, Duration.ofHours(8),
-      "How long a dashboard login lasts (never longer than its API token); sessions live in the server's memory, a restart ends them.");
+      "How long a dashboard login lasts (never longer than its API token); sessions are kept in the database, so a restart"
+          + " or another instance honours them.");
   public static final Setting<Duration> AUDIT_RETENTION = Setting.of("audit-retention", Duration.class, Duration.ofDays(90),
       "How long audit log entries are kept; older ones are deleted every hour.");
 

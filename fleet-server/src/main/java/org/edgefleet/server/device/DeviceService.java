@@ -332,7 +332,8 @@ public final class DeviceService {
     }
     boolean heardFromLately = !seen.isBefore(now.minus(limits.offlineAfter()));
     return new DeviceView(d.id(), d.labels(), d.online() && heardFromLately, d.firstSeen(), seen, d.agentVersion(),
-        d.appliedRevision(), d.lastError(), models, d.reported() == null ? null : d.reported().capabilities());
+        d.appliedRevision(), d.lastError(), models, d.reported() == null ? null : d.reported().capabilities(),
+        d.reported() == null ? null : d.reported().keySetVersion());
   }
 
   // The newer of the latest event and the latest report says what the device is doing.

@@ -8,10 +8,12 @@ import org.edgefleet.protocol.message.ReportedState.SlotStatus;
 
 /**
  * A device as the API shows it: identity, connectivity, what it can run ({@code capabilities}, null
- * until an agent that reports them has reported) and every model it has or is getting.
+ * until an agent that reports them has reported), the version of the key set it trusts
+ * ({@code keySetVersion}, null when unknown) and every model it has or is getting.
  */
 public record DeviceView(String id, Map<String, String> labels, boolean online, Instant firstSeen, Instant lastSeen,
-    String agentVersion, long appliedRevision, String lastError, List<Model> models, Capabilities capabilities) {
+    String agentVersion, long appliedRevision, String lastError, List<Model> models, Capabilities capabilities,
+    Long keySetVersion) {
 
   /**
    * One model on the device.

@@ -3,13 +3,15 @@ package org.edgefleet.server.mqtt;
 import java.time.Duration;
 import java.util.List;
 import javax.net.SocketFactory;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BiConsumer;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
@@ -30,6 +32,13 @@ import org.slf4j.LoggerFactory;
  * backoff and jitter, subscribes again after every connect, and tells listeners so they can
  * re-publish what a broker restart may have lost. With a persistent session, QoS 1 device messages
  * wait at the broker while the server is away.
+ *
+ * <p>A QoS 1 message is acknowledged to the broker only once its handler's completion says it is
+ * done with it (stored, or refused as invalid): a message whose handling fails stays
+ * unacknowledged, and the broker sends it again (Moquette 0.17 after 5 s in the same session,
+ * other brokers when a persistent session reconnects). Paho's manual acknowledgements go out on the
+ * thread that completes the handling; an acknowledgement is only sent on the connection that
+ * received the message, since packet ids start afresh with each connection.
  */
 public final class MqttLink implements Publisher, AutoCloseable {
 
@@ -51,7 +60,11 @@ public final class MqttLink implements Publisher, AutoCloseable {
 
   private final Options options;
   private final MqttAsyncClient client;
-  private final BiConsumer<String, byte[]> inbound;
+  private final Inbound inbound;
+  // Packet ids of QoS 1 messages being handled on the current connection: a re-sent copy (DUP) of
+  // one of them is not handled twice, and its one acknowledgement cannot free an id the broker reused.
+  private final Set<Integer> handling = ConcurrentHashMap.newKeySet();
+  private volatile int connection;
   private final ScheduledExecutorService scheduler = ThreadPools.scheduled("fleet-mqtt-timer");
   private final List<Runnable> connectListeners = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Void> firstConnect = new CompletableFuture<>();
@@ -60,11 +73,19 @@ public final class MqttLink implements Publisher, AutoCloseable {
   private int attempts;
   private volatile boolean closed;
 
-  /**
-   * @param inbound receives every message on the subscriptions, on Paho's thread; it may block
-   *     briefly to push back, since that stops Paho reading more
-   */
-  public MqttLink(Options options, BiConsumer<String, byte[]> inbound) throws MqttException {
+  /** What the link hands every message on its subscriptions to. */
+  @FunctionalInterface
+  public interface Inbound {
+    /**
+     * Called on Paho's thread; it may block briefly to push back, since that stops Paho reading more.
+     *
+     * @return completes normally once the message may be acknowledged (stored, or refused for good),
+     *     exceptionally when the broker should send it again
+     */
+    CompletionStage<?> arrived(String topic, byte[] payload);
+  }
+
+  public MqttLink(Options options, Inbound inbound) throws MqttException {
     this.options = options;
     this.inbound = inbound;
     this.client = new MqttAsyncClient(options.url(), options.clientId(), new MemoryPersistence());
@@ -72,6 +93,7 @@ public final class MqttLink implements Publisher, AutoCloseable {
     this.backoff = new Backoff(FIRST_DELAY, options.maxReconnectDelay().compareTo(FIRST_DELAY) < 0 ? FIRST_DELAY
         : options.maxReconnectDelay());
     client.setCallback(new Callback());
+    client.setManualAcks(true);
   }
 
   /** Starts connecting; the future completes at the first successful connect and subscribe. */
@@ -173,6 +195,7 @@ public final class MqttLink implements Publisher, AutoCloseable {
       client.connect(connectOptions(), null, new IMqttActionListener() {
         @Override
         public void onSuccess(IMqttToken token) {
+          newConnection(); // before a persistent session's queued messages arrive
           subscribe();
         }
 
@@ -251,6 +274,31 @@ public final class MqttLink implements Publisher, AutoCloseable {
     scheduler.schedule(this::attempt, delay, TimeUnit.MILLISECONDS);
   }
 
+  // Ids restart with each connection: what was being handled on the previous one is no longer answered there.
+  private void newConnection() {
+    synchronized (handling) {
+      connection++;
+      handling.clear();
+    }
+  }
+
+  private void handled(int id, int qos, int on, String topic, Throwable failure) {
+    synchronized (handling) {
+      if (on != connection || !handling.remove(id)) {
+        return; // the connection that carried it has ended: the broker sends it again or has dropped it
+      }
+    }
+    if (failure != null) {
+      LOG.debug("event=inbound_not_acknowledged topic={} reason=\"{}\"", topic, failure.toString());
+      return;
+    }
+    try {
+      client.messageArrivedComplete(id, qos);
+    } catch (MqttException e) {
+      LOG.debug("event=inbound_ack_failed topic={} reason=\"{}\"", topic, e.getMessage());
+    }
+  }
+
   @Override
   public void close() {
     closed = true;
@@ -272,17 +320,30 @@ public final class MqttLink implements Publisher, AutoCloseable {
   private final class Callback implements MqttCallback {
     @Override
     public void connectionLost(Throwable cause) {
+      newConnection();
       LOG.warn("event=mqtt_connection_lost url={} reason=\"{}\"", options.url(), cause == null ? "" : cause.getMessage());
       retryLater("connection lost");
     }
 
     @Override
     public void messageArrived(String topic, MqttMessage message) {
+      int id = message.getId();
+      int qos = message.getQos();
+      if (qos > 0 && !handling.add(id)) {
+        return; // the broker re-sent a message still being handled: that one's acknowledgement answers both
+      }
+      int on = connection;
+      CompletionStage<?> done;
       // An exception here would make Paho drop the connection: one bad message must not do that.
       try {
-        inbound.accept(topic, message.getPayload());
+        done = inbound.arrived(topic, message.getPayload());
       } catch (RuntimeException e) {
         LOG.warn("event=inbound_handler_failed topic={} reason=\"{}\"", topic, e.toString());
+        // Acknowledged and dropped: sent again, a message that makes the handler throw would come back for good.
+        done = CompletableFuture.completedFuture(null);
+      }
+      if (qos > 0) {
+        done.whenComplete((v, e) -> handled(id, qos, on, topic, e));
       }
     }
 

@@ -31,7 +31,7 @@ public final class DatabaseCopy {
       "rollout_history", "cohorts", "telemetry_batches", "telemetry_models", "telemetry_drift",
       "telemetry_model_rollups", "telemetry_resource_rollups", "alert_rules", "alerts", "alert_deliveries",
       "enrollment_tokens", "device_identities", "sampling_policies", "samples", "sample_outcomes",
-      "api_tokens", "audit_log");
+      "api_tokens", "audit_log", "admin_bootstrap", "dashboard_sessions");
   // The target's own migrations fill its history; a lease names an instance of the old setup, so none is copied.
   private static final Set<String> NOT_COPIED = Set.of("flyway_schema_history", "leases");
   private static final int ROWS_PER_BATCH = 1000;

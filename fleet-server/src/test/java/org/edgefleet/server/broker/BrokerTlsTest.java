@@ -54,6 +54,11 @@ class BrokerTlsTest {
   }
 
   private TlsDevice enrolled(String id) throws IOException {
+    return enrolled(api, id);
+  }
+
+  /** A device enrolled through the API, holding its certificate. */
+  static TlsDevice enrolled(Api api, String id) throws IOException {
     String token = api.postJson("/api/v1/enrollment-tokens", "{}").json().get("token").asText();
     TlsDevice d = new TlsDevice(id);
     Api.Response r = api.postJson("/api/v1/enroll", "{\"token\": \"" + token + "\", \"csr\": \"" + d.csr().replace("\n", "\\n")

@@ -48,6 +48,23 @@ class DeviceMessagesTest {
   }
 
   @Test
+  void theKeySetVersionADeviceReportsIsShownAndAbsentIsUnknown() throws Exception {
+    try (FakeDevice d = new FakeDevice(server.mqttUrl(), "rotating", server.topics())) {
+      d.publish(TopicKind.REPORTED, MessageCodec.encode(new ReportedState(MessageCodec.VERSION, "rotating", "0.3.0", Map.of(), 0,
+          List.of(), null, Instant.now(), null, 7L)));
+      await().atMost(LONG).until(() -> api.get("/api/v1/devices/rotating").json().path("keySetVersion").asLong() == 7);
+      d.publish(TopicKind.REPORTED, MessageCodec.encode(report("rotating", Map.of("hw", "rpi4"))));
+      await().atMost(LONG).until(() -> api.get("/api/v1/devices/rotating").json().path("labels").has("hw"));
+      assertThat(api.get("/api/v1/devices/rotating").json().has("keySetVersion")).isFalse();
+      // A version below 1 is a malformed report: dropped, the device's state untouched.
+      d.publish(TopicKind.REPORTED, ("{\"v\":1,\"deviceId\":\"rotating\",\"appliedRevision\":0,\"time\":\"" + Instant.now()
+          + "\",\"keySetVersion\":-1}").getBytes(StandardCharsets.UTF_8));
+      await().atMost(LONG).until(() -> rejected("invalid") == 1);
+      assertThat(api.get("/api/v1/devices/rotating").json().path("labels").has("hw")).isTrue();
+    }
+  }
+
+  @Test
   void badMessagesAreCountedByReasonAndNobodyElseNotices() throws Exception {
     try (FakeDevice bad = new FakeDevice(server.mqttUrl(), "noisy", server.topics());
          FakeDevice good = new FakeDevice(server.mqttUrl(), "quiet", server.topics())) {

@@ -41,7 +41,7 @@ class MqttLinkAckTest {
         "fleet-server", "server-secret"));
     proxy = MqttFaultProxy.start(broker.port());
     link = new MqttLink(new MqttLink.Options(proxy.url(), "fleet-server", EmbeddedBroker.serverUsername(), "server-secret",
-        List.of("fleet/v1/devices/+/reported"), MAX_INFLIGHT, Duration.ofMillis(200), false, ACK_TIMEOUT, null), (t, p) -> {});
+        List.of("fleet/v1/devices/+/reported"), MAX_INFLIGHT, Duration.ofMillis(200), false, ACK_TIMEOUT, null), (t, p) -> CompletableFuture.completedFuture(null));
     link.start().get(30, TimeUnit.SECONDS);
   }
 

@@ -88,7 +88,7 @@ class DatabaseTest {
     }
     try (Database db = Database.open(config)) {
       assertThat(db.read(tx -> tx.query("SELECT version FROM flyway_schema_history WHERE success = ? ORDER BY installed_rank",
-          rs -> rs.getString(1), true)).join()).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "15");
+          rs -> rs.getString(1), true)).join()).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "15", "16");
       assertThat(db.read(tx -> tx.number("SELECT COUNT(*) FROM devices", -1)).join()).isEqualTo(1);
     }
   }
@@ -101,7 +101,7 @@ class DatabaseTest {
           + "'test', 0, ?)", true)).join();
     }
     assertThatThrownBy(() -> Database.open(config)).isInstanceOf(StoreException.class)
-        .hasMessageContaining("is version 99 but this server knows only up to 15");
+        .hasMessageContaining("is version 99 but this server knows only up to 16");
   }
 
   @StoreTest

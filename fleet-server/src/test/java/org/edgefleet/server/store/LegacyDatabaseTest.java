@@ -32,7 +32,7 @@ class LegacyDatabaseTest {
       }
       assertThat(db.read(tx -> tx.query("SELECT version, type FROM flyway_schema_history ORDER BY installed_rank",
           rs -> rs.getString(1) + " " + rs.getString(2))).join())
-          .containsExactly("2 BASELINE", "3 SQL", "4 SQL", "5 SQL", "6 SQL", "7 SQL", "8 SQL", "9 SQL", "10 SQL", "11 SQL", "12 SQL", "13 SQL", "15 SQL");
+          .containsExactly("2 BASELINE", "3 SQL", "4 SQL", "5 SQL", "6 SQL", "7 SQL", "8 SQL", "9 SQL", "10 SQL", "11 SQL", "12 SQL", "13 SQL", "15 SQL", "16 SQL");
       assertThat(db.read(tx -> tx.number("SELECT COUNT(*) FROM sqlite_master WHERE name = 'schema_version'", -1)).join())
           .isZero();
       // It goes on working: the next rollout is numbered after the stored one, the stored report is found.

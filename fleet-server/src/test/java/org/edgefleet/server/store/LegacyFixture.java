@@ -58,6 +58,8 @@ public final class LegacyFixture {
     rows.put("sample_outcomes", 0L);
     rows.put("api_tokens", 0L);
     rows.put("audit_log", 0L);
+    rows.put("admin_bootstrap", 0L);
+    rows.put("dashboard_sessions", 0L);
     return rows;
   }
 }

@@ -12,9 +12,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.edgefleet.protocol.message.BundleRef;
 import org.edgefleet.protocol.message.DeviceEvent;
+import org.edgefleet.protocol.message.MessageCodec;
+import org.edgefleet.protocol.message.TelemetryBatch;
+import org.edgefleet.protocol.mqtt.TopicKind;
 import org.edgefleet.protocol.trust.KeyRole;
 import org.edgefleet.protocol.trust.SigningKey;
 import org.edgefleet.protocol.trust.TrustStore;
@@ -29,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A device gets its chunks while the database stands still and the inbox's storage backpressure
- * is saturated by another device's stream of events. When chunk requests shared the connection
+ * is saturated by another device's stream of events and telemetry. When chunk requests shared the connection
  * (and Paho's one callback thread) of the stored messages, the request waited behind that stream
  * until the database answered again, and this fetch never finished.
  */
@@ -41,6 +46,12 @@ class ChunksBesideInboxBackpressureTest {
   private static final int BACKLOG = 200;
 
   @TempDir Path dir;
+
+  private static TelemetryBatch telemetry(long seq) {
+    Instant to = Instant.now();
+    return new TelemetryBatch(MessageCodec.VERSION, "dev-chatty", seq, to.minusSeconds(10), to,
+        List.of(new TelemetryBatch.ModelMetrics("beside", 1, 5, 0, null, null, null, null)), null, Map.of());
+  }
 
   @Test
   void aDeviceGetsItsChunksWhileStoredMessagesWaitForAHeldDatabase() throws Exception {
@@ -62,10 +73,12 @@ class ChunksBesideInboxBackpressureTest {
 
       AtomicBoolean chatting = new AtomicBoolean(true);
       AtomicInteger acknowledged = new AtomicInteger();
+      AtomicLong seq = new AtomicLong();
       Thread stream = new Thread(() -> {
         while (chatting.get()) {
           try {
             chatty.event("beside", 1, DeviceEvent.Execution.DOWNLOAD, DeviceEvent.Result.SUCCESS, null);
+            chatty.publish(TopicKind.TELEMETRY, MessageCodec.encode(telemetry(seq.incrementAndGet())));
             acknowledged.incrementAndGet();
             Thread.sleep(10);
           } catch (InterruptedException e) {
@@ -89,6 +102,7 @@ class ChunksBesideInboxBackpressureTest {
           // The inbox was held back meanwhile: it took a few events per failed transaction, not the stream.
           double taken = TestServers.metric(api.get("/metrics").body(), "fleet_device_messages_total", "events");
           assertThat(taken).isLessThan(BACKLOG);
+          assertThat(TestServers.metric(api.get("/metrics").body(), "fleet_device_messages_total", "telemetry")).isLessThan(BACKLOG);
         } finally {
           chatting.set(false);
           stream.interrupt();
