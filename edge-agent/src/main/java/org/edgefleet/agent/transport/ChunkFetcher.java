@@ -19,4 +19,13 @@ public interface ChunkFetcher {
    * when the request is sent (not when the chunks arrived); fails when it could not be.
    */
   CompletableFuture<Void> request(BundleRef bundle, List<Integer> chunks);
+
+  /**
+   * The same, saying whether the device listens to the bundle's broadcast (subscribed to its topic
+   * and not yet fed by a broadcast of it): the server may then leave out chunks a broadcast brings.
+   * A fetcher without broadcasts ignores it.
+   */
+  default CompletableFuture<Void> request(BundleRef bundle, List<Integer> chunks, boolean listening) {
+    return request(bundle, chunks);
+  }
 }

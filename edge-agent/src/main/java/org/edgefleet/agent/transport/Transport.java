@@ -1,6 +1,8 @@
 package org.edgefleet.agent.transport;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.edgefleet.protocol.message.BundleRef;
 import org.edgefleet.protocol.message.MessageCodec;
 import org.edgefleet.protocol.transfer.ChunkRequest;
 
@@ -32,7 +34,33 @@ public interface Transport extends AutoCloseable {
    * answered by chunk frames on the chunk topic (the MQTT flow).
    */
   default ChunkFetcher chunkFetcher(String requestTopic) {
-    return (bundle, chunks) -> publish(requestTopic, MessageCodec.encode(new ChunkRequest(bundle.digest(), chunks)), false);
+    return new ChunkFetcher() {
+      @Override
+      public CompletableFuture<Void> request(BundleRef bundle, List<Integer> chunks) {
+        return request(bundle, chunks, false);
+      }
+
+      @Override
+      public CompletableFuture<Void> request(BundleRef bundle, List<Integer> chunks, boolean listening) {
+        return publish(requestTopic, MessageCodec.encode(new ChunkRequest(bundle.digest(), chunks, listening)), false);
+      }
+    };
+  }
+
+  /**
+   * Subscribes now (QoS 1), on the current connection only: a bundle's broadcast topic for the
+   * time of a download. Completes when the broker granted it; fails when it refused,
+   * when not connected, or when the transport has no such topics (the default: CoAP pulls its
+   * chunks). Not renewed by a reconnect: subscribe again after {@link TransportListener#onConnected}.
+   */
+  default CompletableFuture<Void> subscribeForNow(String topicFilter) {
+    CompletableFuture<Void> refused = new CompletableFuture<>(); // not failedFuture: Android 26 lacks it
+    refused.completeExceptionally(new UnsupportedOperationException(this + " has no broadcast topics"));
+    return refused;
+  }
+
+  /** Ends a subscription made with {@link #subscribeForNow}; nothing when there is none. */
+  default void unsubscribe(String topicFilter) {
   }
 
   /** Disconnects and releases everything; no reconnect follows. */

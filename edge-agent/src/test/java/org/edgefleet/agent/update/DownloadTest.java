@@ -37,7 +37,7 @@ class DownloadTest {
   }
 
   Download download(int window) {
-    return new Download(ref, store, (bundle, chunks) -> requests.add(List.copyOf(chunks)), window, 1000, now::get);
+    return new Download(ref, store, (bundle, chunks, listening) -> requests.add(List.copyOf(chunks)), window, 1000, now::get);
   }
 
   @Test

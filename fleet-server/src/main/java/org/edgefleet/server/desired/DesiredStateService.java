@@ -8,10 +8,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.edgefleet.protocol.message.DesiredState;
 import org.edgefleet.protocol.message.MessageCodec;
 import org.edgefleet.protocol.message.ModelAssignment;
@@ -73,6 +75,10 @@ public final class DesiredStateService implements DeviceListener {
   private final ExecutorService signer;
   private final ServerMetrics metrics;
   private final Map<String, Long> lastPublished = new ConcurrentHashMap<>();
+  // The bundles the newest state signed for each device names: what the broker lets it subscribe to.
+  private final Map<String, Set<String>> signedBundles = new ConcurrentHashMap<>();
+  // How many devices' newest signed states name each bundle; changed with signedBundles on the signer thread.
+  private final Map<String, Integer> namedBy = new ConcurrentHashMap<>();
   private final GroupCommit<Signed, Boolean> published;
   // Only the signer thread reads and writes it.
   private final Map<String, Long> signedRevision = new HashMap<>();
@@ -221,6 +227,21 @@ public final class DesiredStateService implements DeviceListener {
     }
   }
 
+  /**
+   * Whether the newest desired state signed for the device names the bundle. Recorded when signed,
+   * before publication, so a device that acts on its state at once is not refused; empty after a
+   * restart until the states are signed again (a device refused meanwhile downloads per device).
+   */
+  public boolean names(String deviceId, String digest) {
+    Set<String> bundles = signedBundles.get(deviceId);
+    return bundles != null && bundles.contains(digest);
+  }
+
+  /** How many devices' newest signed desired states name the bundle. */
+  public int devicesNaming(String digest) {
+    return namedBy.getOrDefault(digest, 0);
+  }
+
   /** Why a desired state with this version cannot be published, or empty when it fits the packet limit. */
   public Optional<String> whyTooLarge(ModelVersion v) {
     String longestId = "x".repeat(64);
@@ -269,6 +290,20 @@ public final class DesiredStateService implements DeviceListener {
     if (packetBytes(d.deviceId(), payload) > maxPacketSize) {
       LOG.error("event=desired_too_large device={} bytes={} max_packet_size={}", d.deviceId(), payload.length, maxPacketSize);
       return null;
+    }
+    Set<String> names = assigned.stream().map(m -> m.bundle().digest()).collect(Collectors.toUnmodifiableSet());
+    Set<String> before = signedBundles.put(d.deviceId(), names);
+    for (String digest : names) {
+      if (before == null || !before.contains(digest)) {
+        namedBy.merge(digest, 1, Integer::sum);
+      }
+    }
+    if (before != null) {
+      for (String digest : before) {
+        if (!names.contains(digest)) {
+          namedBy.computeIfPresent(digest, (k, n) -> n > 1 ? n - 1 : null);
+        }
+      }
     }
     return new Signed(d.deviceId(), d.revision(), payload);
   }

@@ -157,6 +157,30 @@ public final class GatedTransport implements Transport {
   }
 
   @Override
+  public CompletableFuture<Void> subscribeForNow(String topicFilter) {
+    Transport t;
+    String why;
+    synchronized (this) {
+      t = current;
+      why = blockedBy;
+    }
+    if (t == null) {
+      CompletableFuture<Void> refused = new CompletableFuture<>();
+      refused.completeExceptionally(new IOException("not connected: " + why));
+      return refused;
+    }
+    return t.subscribeForNow(topicFilter);
+  }
+
+  @Override
+  public void unsubscribe(String topicFilter) {
+    Transport t = current;
+    if (t != null) {
+      t.unsubscribe(topicFilter);
+    }
+  }
+
+  @Override
   public synchronized void close() {
     closed = true;
     Transport t = current;
