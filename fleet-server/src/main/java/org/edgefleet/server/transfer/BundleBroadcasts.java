@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  *       was not fed by a broadcast of it yet) opens a <b>gather window</b> of {@code gather}, if at
  *       least {@code minDevices} devices' desired states name the bundle (otherwise no broadcast
  *       could pay off, and requests are served per device at once). Listening requests in the window
- *       are not served: the devices wait for the pass.
+ *       are not served: the devices wait for the pass. The window ends once no new device started
+ *       listening for {@code gather}, and at the latest {@link #MAX_WINDOWS} times {@code gather}
+ *       after it opened, so a rollout's devices are all listening before chunk 0 goes out.
  *   <li>When the window ends, a <b>pass</b> starts if {@code minDevices} devices listened in it;
  *       otherwise the window stays closed (listening requests are served per device) until no
  *       listening request came for a whole {@code gather}.
@@ -53,6 +55,9 @@ public final class BundleBroadcasts implements AutoCloseable {
    * keeps a stalled broker from piling up reads in memory.
    */
   static final int IN_FLIGHT = 4;
+
+  /** The longest a gather window stays open, in gather periods, however many devices keep arriving. */
+  static final int MAX_WINDOWS = 4;
 
   /**
    * When passes start and how fast they go.
@@ -78,8 +83,15 @@ public final class BundleBroadcasts implements AutoCloseable {
 
   private static final class Gathering {
     final Set<String> devices = new HashSet<>();
+    final long openedAt;
+    long lastNewDevice;
     boolean closed;
     long lastRequest;
+
+    Gathering(long now) {
+      openedAt = now;
+      lastNewDevice = now;
+    }
   }
 
   private static final class Pass {
@@ -147,7 +159,7 @@ public final class BundleBroadcasts implements AutoCloseable {
         if (devicesNaming.applyAsInt(digest) < limits.minDevices()) {
           return -1;
         }
-        g = new Gathering();
+        g = new Gathering(now);
         gathering.put(digest, g);
         opened = g;
       } else {
@@ -157,7 +169,9 @@ public final class BundleBroadcasts implements AutoCloseable {
       if (g.closed) {
         return -1;
       }
-      g.devices.add(deviceId);
+      if (g.devices.add(deviceId)) {
+        g.lastNewDevice = now;
+      }
     }
     if (opened != null) {
       try {
@@ -174,6 +188,17 @@ public final class BundleBroadcasts implements AutoCloseable {
     synchronized (this) {
       if (gathering.get(bundle.digest()) != g) {
         return;
+      }
+      long now = nanoTime.getAsLong();
+      long gather = limits.gather().toNanos();
+      long end = Math.min(g.lastNewDevice + gather, g.openedAt + MAX_WINDOWS * gather);
+      if (end - now > 0) { // devices still arriving: keep gathering
+        try {
+          pacer.schedule(() -> windowEnded(bundle, g), end - now, TimeUnit.NANOSECONDS);
+          return;
+        } catch (RejectedExecutionException closed) {
+          return;
+        }
       }
       if (g.devices.size() < limits.minDevices()) {
         g.closed = true;
