@@ -1,6 +1,5 @@
 package org.edgefleet.sim;
 
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -9,7 +8,6 @@ import org.edgefleet.agent.transport.ChunkFetcher;
 import org.edgefleet.agent.transport.Transport;
 import org.edgefleet.agent.transport.TransportFactory;
 import org.edgefleet.agent.transport.TransportListener;
-import org.edgefleet.protocol.message.BundleRef;
 import org.edgefleet.protocol.message.MessageException;
 import org.edgefleet.protocol.transfer.ChunkMessage;
 
@@ -138,18 +136,9 @@ final class FaultyTransport implements Transport {
   @Override
   public ChunkFetcher chunkFetcher(String requestTopic) {
     ChunkFetcher fetcher = real.chunkFetcher(requestTopic);
-    return new ChunkFetcher() {
-      @Override
-      public CompletableFuture<Void> request(BundleRef bundle, List<Integer> chunks) {
-        return request(bundle, chunks, false);
-      }
-
-      @Override
-      public CompletableFuture<Void> request(BundleRef bundle, List<Integer> chunks, boolean listening) {
-        return dead ? CompletableFuture.failedFuture(new IllegalStateException("the simulated device was killed"))
-            : fetcher.request(bundle, chunks, listening);
-      }
-    };
+    return ChunkFetcher.telling((bundle, chunks, listening) -> dead
+        ? CompletableFuture.failedFuture(new IllegalStateException("the simulated device was killed"))
+        : fetcher.request(bundle, chunks, listening));
   }
 
   @Override

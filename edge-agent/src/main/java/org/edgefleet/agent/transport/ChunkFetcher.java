@@ -28,4 +28,25 @@ public interface ChunkFetcher {
   default CompletableFuture<Void> request(BundleRef bundle, List<Integer> chunks, boolean listening) {
     return request(bundle, chunks);
   }
+
+  /** A fetcher that tells the server whether the device listens; without the flag it does not. */
+  static ChunkFetcher telling(Telling fetch) {
+    return new ChunkFetcher() {
+      @Override
+      public CompletableFuture<Void> request(BundleRef bundle, List<Integer> chunks) {
+        return fetch.request(bundle, chunks, false);
+      }
+
+      @Override
+      public CompletableFuture<Void> request(BundleRef bundle, List<Integer> chunks, boolean listening) {
+        return fetch.request(bundle, chunks, listening);
+      }
+    };
+  }
+
+  /** {@link #request(BundleRef, List, boolean)} as a function. */
+  @FunctionalInterface
+  interface Telling {
+    CompletableFuture<Void> request(BundleRef bundle, List<Integer> chunks, boolean listening);
+  }
 }

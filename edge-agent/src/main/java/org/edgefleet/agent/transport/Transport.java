@@ -1,8 +1,6 @@
 package org.edgefleet.agent.transport;
 
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.edgefleet.protocol.message.BundleRef;
 import org.edgefleet.protocol.message.MessageCodec;
 import org.edgefleet.protocol.transfer.ChunkRequest;
 
@@ -34,17 +32,8 @@ public interface Transport extends AutoCloseable {
    * answered by chunk frames on the chunk topic (the MQTT flow).
    */
   default ChunkFetcher chunkFetcher(String requestTopic) {
-    return new ChunkFetcher() {
-      @Override
-      public CompletableFuture<Void> request(BundleRef bundle, List<Integer> chunks) {
-        return request(bundle, chunks, false);
-      }
-
-      @Override
-      public CompletableFuture<Void> request(BundleRef bundle, List<Integer> chunks, boolean listening) {
-        return publish(requestTopic, MessageCodec.encode(new ChunkRequest(bundle.digest(), chunks, listening)), false);
-      }
-    };
+    return ChunkFetcher.telling((bundle, chunks, listening) ->
+        publish(requestTopic, MessageCodec.encode(new ChunkRequest(bundle.digest(), chunks, listening)), false));
   }
 
   /**

@@ -142,34 +142,20 @@ public final class GatedTransport implements Transport {
 
   @Override
   public CompletableFuture<Void> publish(String topic, byte[] payload, boolean retained) {
-    Transport t;
-    String why;
-    synchronized (this) {
-      t = current;
-      why = blockedBy;
-    }
-    if (t == null) {
-      CompletableFuture<Void> notSent = new CompletableFuture<>();
-      notSent.completeExceptionally(new IOException("not connected: " + why));
-      return notSent;
-    }
-    return t.publish(topic, payload, retained);
+    Transport t = current;
+    return t == null ? notConnected() : t.publish(topic, payload, retained);
   }
 
   @Override
   public CompletableFuture<Void> subscribeForNow(String topicFilter) {
-    Transport t;
-    String why;
-    synchronized (this) {
-      t = current;
-      why = blockedBy;
-    }
-    if (t == null) {
-      CompletableFuture<Void> refused = new CompletableFuture<>();
-      refused.completeExceptionally(new IOException("not connected: " + why));
-      return refused;
-    }
-    return t.subscribeForNow(topicFilter);
+    Transport t = current;
+    return t == null ? notConnected() : t.subscribeForNow(topicFilter);
+  }
+
+  private synchronized CompletableFuture<Void> notConnected() {
+    CompletableFuture<Void> notSent = new CompletableFuture<>();
+    notSent.completeExceptionally(new IOException("not connected: " + blockedBy));
+    return notSent;
   }
 
   @Override
