@@ -16,15 +16,17 @@ import java.util.Objects;
  *     last telemetry interval to the on-disk outbox, sent after the restart)
  * @param corruptChunks share (0 to 1) of the bundle chunks it receives whose data is corrupted on
  *     the way, in a well-formed frame: only the bundle's signed chunk hashes can catch it
+ * @param dropChunks share (0 to 1) of the bundle chunks sent to it (its own or a broadcast's) that
+ *     never arrive: the agent must notice the gap and ask again
  * @param diskFull the data directory's disk has no room left for a download (the agent is told 0
  *     bytes usable)
  * @param slowdown how many times its hardware is slower than the machine's: every inference takes
  *     this many times as long (1: as fast)
  */
-public record Faults(Duration flapUp, Duration flapDown, Duration killedFor, double corruptChunks, boolean diskFull,
-    double slowdown, BadModel.Switch from) {
+public record Faults(Duration flapUp, Duration flapDown, Duration killedFor, double corruptChunks, double dropChunks,
+    boolean diskFull, double slowdown, BadModel.Switch from) {
 
-  public static final Faults NONE = new Faults(null, null, null, 0, false, 1, null);
+  public static final Faults NONE = new Faults(null, null, null, 0, 0, false, 1, null);
 
   public Faults {
     if ((flapUp == null) != (flapDown == null)) {
@@ -39,6 +41,9 @@ public record Faults(Duration flapUp, Duration flapDown, Duration killedFor, dou
     if (!(corruptChunks >= 0 && corruptChunks <= 1)) {
       throw new IllegalArgumentException("corruptChunks must be a share between 0 and 1, was " + corruptChunks);
     }
+    if (!(dropChunks >= 0 && dropChunks <= 1)) {
+      throw new IllegalArgumentException("dropChunks must be a share between 0 and 1, was " + dropChunks);
+    }
     if (!(slowdown >= 1 && slowdown <= 1000)) {
       throw new IllegalArgumentException("slowdown must be between 1 and 1000, was " + slowdown);
     }
@@ -46,29 +51,33 @@ public record Faults(Duration flapUp, Duration flapDown, Duration killedFor, dou
   }
 
   public Faults flapping(Duration up, Duration down) {
-    return new Faults(Objects.requireNonNull(up, "up"), Objects.requireNonNull(down, "down"), killedFor, corruptChunks, diskFull,
+    return new Faults(Objects.requireNonNull(up, "up"), Objects.requireNonNull(down, "down"), killedFor, corruptChunks, dropChunks, diskFull,
         slowdown, from);
   }
 
   public Faults killedMidDownload(Duration deadFor) {
-    return new Faults(flapUp, flapDown, Objects.requireNonNull(deadFor, "deadFor"), corruptChunks, diskFull, slowdown, from);
+    return new Faults(flapUp, flapDown, Objects.requireNonNull(deadFor, "deadFor"), corruptChunks, dropChunks, diskFull, slowdown, from);
   }
 
   public Faults corruptingChunks(double share) {
-    return new Faults(flapUp, flapDown, killedFor, share, diskFull, slowdown, from);
+    return new Faults(flapUp, flapDown, killedFor, share, dropChunks, diskFull, slowdown, from);
+  }
+
+  public Faults droppingChunks(double share) {
+    return new Faults(flapUp, flapDown, killedFor, corruptChunks, share, diskFull, slowdown, from);
   }
 
   public Faults fullDisk() {
-    return new Faults(flapUp, flapDown, killedFor, corruptChunks, true, slowdown, from);
+    return new Faults(flapUp, flapDown, killedFor, corruptChunks, dropChunks, true, slowdown, from);
   }
 
   public Faults slowHardware(double times) {
-    return new Faults(flapUp, flapDown, killedFor, corruptChunks, diskFull, times, from);
+    return new Faults(flapUp, flapDown, killedFor, corruptChunks, dropChunks, diskFull, times, from);
   }
 
   /** The same faults, beginning when {@code on} is turned on. */
   public Faults from(BadModel.Switch on) {
-    return new Faults(flapUp, flapDown, killedFor, corruptChunks, diskFull, slowdown, Objects.requireNonNull(on, "switch"));
+    return new Faults(flapUp, flapDown, killedFor, corruptChunks, dropChunks, diskFull, slowdown, Objects.requireNonNull(on, "switch"));
   }
 
   boolean flaps() {

@@ -3,6 +3,7 @@ package org.edgefleet.sim;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import org.edgefleet.agent.transport.ChunkFetcher;
 import org.edgefleet.agent.transport.Transport;
 import org.edgefleet.agent.transport.TransportFactory;
@@ -11,7 +12,8 @@ import org.edgefleet.protocol.message.MessageException;
 import org.edgefleet.protocol.transfer.ChunkMessage;
 
 /**
- * A device's real transport with its profile's chunk faults: a share of the bundle chunks arrives
+ * A device's real transport with its profile's chunk faults: a share of the bundle chunks never
+ * arrives (counted in {@code dropped}), a share arrives
  * with corrupted data (re-framed, so the frame's own hash matches and only the bundle's signed
  * chunk hashes can tell), and once, at the first chunk after the faults begin, the device dies:
  * from then on nothing reaches it and nothing it sends leaves, until the simulator starts it again.
@@ -19,10 +21,10 @@ import org.edgefleet.protocol.transfer.ChunkMessage;
 final class FaultyTransport implements Transport {
 
   /** Creates the faulty transports of one device, across its restarts; {@code kill} is called once, on a transport thread. */
-  static TransportFactory factory(TransportFactory real, Faults faults, long seed, Runnable kill) {
+  static TransportFactory factory(TransportFactory real, Faults faults, long seed, Runnable kill, LongAdder dropped) {
     AtomicBoolean killed = new AtomicBoolean(faults.killedFor() == null);
     Random random = new Random(seed);
-    return (config, scheduler) -> new FaultyTransport(real.create(config, scheduler), faults, random, killed, kill);
+    return (config, scheduler) -> new FaultyTransport(real.create(config, scheduler), faults, random, killed, kill, dropped);
   }
 
   private final Transport real;
@@ -30,10 +32,12 @@ final class FaultyTransport implements Transport {
   private final Random random;
   private final AtomicBoolean killed;
   private final Runnable kill;
+  private final LongAdder dropped;
   private volatile boolean dead;
 
-  private FaultyTransport(Transport real, Faults faults, Random random, AtomicBoolean killed, Runnable kill) {
+  private FaultyTransport(Transport real, Faults faults, Random random, AtomicBoolean killed, Runnable kill, LongAdder dropped) {
     this.real = real;
+    this.dropped = dropped;
     this.faults = faults;
     this.random = random;
     this.killed = killed;
@@ -43,6 +47,17 @@ final class FaultyTransport implements Transport {
   @Override
   public void subscribe(String topicFilter) {
     real.subscribe(topicFilter);
+  }
+
+  @Override
+  public CompletableFuture<Void> subscribeForNow(String topicFilter) {
+    return dead ? CompletableFuture.failedFuture(new IllegalStateException("the simulated device was killed"))
+        : real.subscribeForNow(topicFilter);
+  }
+
+  @Override
+  public void unsubscribe(String topicFilter) {
+    real.unsubscribe(topicFilter);
   }
 
   @Override
@@ -71,14 +86,21 @@ final class FaultyTransport implements Transport {
           kill.run();
           return;
         }
-        listener.onMessage(topic, chunk && faults.active() && corruptNow() ? corrupted(payload) : payload);
+        if (chunk && faults.active() && happens(faults.dropChunks())) {
+          dropped.increment();
+          return;
+        }
+        listener.onMessage(topic, chunk && faults.active() && happens(faults.corruptChunks()) ? corrupted(payload) : payload);
       }
     });
   }
 
-  private boolean corruptNow() {
+  private boolean happens(double share) {
+    if (share == 0) {
+      return false;
+    }
     synchronized (random) {
-      return random.nextDouble() < faults.corruptChunks();
+      return random.nextDouble() < share;
     }
   }
 
@@ -114,8 +136,9 @@ final class FaultyTransport implements Transport {
   @Override
   public ChunkFetcher chunkFetcher(String requestTopic) {
     ChunkFetcher fetcher = real.chunkFetcher(requestTopic);
-    return (bundle, chunks) -> dead ? CompletableFuture.failedFuture(new IllegalStateException("the simulated device was killed"))
-        : fetcher.request(bundle, chunks);
+    return ChunkFetcher.telling((bundle, chunks, listening) -> dead
+        ? CompletableFuture.failedFuture(new IllegalStateException("the simulated device was killed"))
+        : fetcher.request(bundle, chunks, listening));
   }
 
   @Override

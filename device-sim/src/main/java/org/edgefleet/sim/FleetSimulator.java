@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.edgefleet.agent.AgentConfig;
@@ -49,6 +50,7 @@ public final class FleetSimulator implements AutoCloseable {
   private final ScheduledExecutorService faultThreads;
   // Written while starting, read from every thread after (a kill finds its device here by index).
   private final List<SimulatedDevice> devices = new CopyOnWriteArrayList<>();
+  private final LongAdder droppedChunks = new LongAdder();
   private final List<FlappingLink> links = new ArrayList<>();
 
   private FleetSimulator(Builder settings) {
@@ -88,7 +90,7 @@ public final class FleetSimulator implements AutoCloseable {
     boolean coap = settings.onCoap(index);
     TransportFactory transport = FaultyTransport.factory(coap ? new CoapTransportFactory() : new MqttTransportFactory(), faults,
         settings.seed + index,
-        () -> kill(devices.get(index), faults.killedFor()));
+        () -> kill(devices.get(index), faults.killedFor()), droppedChunks);
     String url = brokerUrl;
     EdgeAgent agent = newAgent(index, profile, url, transport);
     InputSource inputs = profile.inputs().open(profile, settings.seed + index, settings.input);
@@ -173,6 +175,11 @@ public final class FleetSimulator implements AutoCloseable {
 
   public long totalPredictions() {
     return devices.stream().mapToLong(SimulatedDevice::predictions).sum();
+  }
+
+  /** Bundle chunk frames the devices' faults dropped on the way ({@link Faults#dropChunks}). */
+  public long totalDroppedChunks() {
+    return droppedChunks.sum();
   }
 
   public long totalFailures() {

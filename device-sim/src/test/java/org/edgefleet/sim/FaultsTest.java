@@ -33,7 +33,7 @@ class FaultsTest {
     assertThatThrownBy(() -> Faults.NONE.corruptingChunks(Double.NaN)).hasMessageContaining("corruptChunks");
     assertThatThrownBy(() -> Faults.NONE.slowHardware(0.5)).hasMessageContaining("slowdown");
     assertThatThrownBy(() -> Faults.NONE.flapping(Duration.ofMillis(1), Duration.ofSeconds(1))).hasMessageContaining("flapUp");
-    assertThatThrownBy(() -> new Faults(Duration.ofSeconds(1), null, null, 0, false, 1, null)).hasMessageContaining("both");
+    assertThatThrownBy(() -> new Faults(Duration.ofSeconds(1), null, null, 0, 0, false, 1, null)).hasMessageContaining("both");
     assertThatThrownBy(() -> Faults.NONE.killedMidDownload(Duration.ofSeconds(-1))).hasMessageContaining("killedFor");
   }
 }

@@ -182,7 +182,7 @@ public final class EdgeAgent implements AutoCloseable {
     } catch (KeySetException e) {
       throw new IOException("the configured key set cannot be trusted: " + e.getMessage(), e);
     }
-    updates = new UpdateManager(id, config.dataDir(), topics, keys, clock, settings, transport, loader, registry, events,
+    updates = new UpdateManager(id, config.dataDir(), topics, keys, clock, settings, transport, loop, loader, registry, events,
         counters, new UpdateManager.Listener() {
           @Override
           public void onActivated(String model, int version) {
@@ -226,6 +226,8 @@ public final class EdgeAgent implements AutoCloseable {
       public void onMessage(String topic, byte[] payload) {
         if (topic.equals(chunk)) {
           loop.execute(() -> updates.onChunk(payload));
+        } else if (topics.parseBundleChunks(topic).isPresent()) {
+          loop.execute(() -> updates.onBroadcastChunk(payload));
         } else if (topic.equals(desired)) {
           loop.execute(() -> updates.onDesired(payload));
         } else {

@@ -81,6 +81,7 @@ import org.edgefleet.server.telemetry.Retention;
 import org.edgefleet.server.telemetry.SqlTelemetryStore;
 import org.edgefleet.server.telemetry.TelemetryService;
 import org.edgefleet.server.transfer.ChunkBudget;
+import org.edgefleet.server.transfer.BundleBroadcasts;
 import org.edgefleet.server.transfer.TransferService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -125,6 +126,7 @@ public final class FleetServer implements AutoCloseable {
   private RolloutService rollouts;
   private DriftService drift;
   private TransferService transfer;
+  private volatile DesiredStateService desiredStates;
   private DeviceInbox inbox;
   private CoapDeviceServer coap;
   private LeaderWork leader;
@@ -196,7 +198,7 @@ public final class FleetServer implements AutoCloseable {
       broker = EmbeddedBroker.start(new EmbeddedBroker.Options(config.get(Settings.MQTT_HOST), config.get(Settings.MQTT_PORT),
           config.get(Settings.BROKER_PERSISTENCE) ? dataDir.resolve("broker") : null, config.maxPacketSize(), topics,
           config.get(Settings.MQTT_CLIENT_ID), keys.brokerPassword(), brokerTls, identity::revoked,
-          config.get(Settings.BROKER_SESSION_QUEUE)));
+          config.get(Settings.BROKER_SESSION_QUEUE), this::mayReadBundle));
       toClose.push(broker);
       EmbeddedBroker b = broker;
       identity.onRevoked(b::disconnect);
@@ -239,9 +241,11 @@ public final class FleetServer implements AutoCloseable {
     CohortService cohorts = new CohortService(db, SqlCohortStore::new, config.clock());
     drift = new DriftService(db, SqlDriftStore::new, registry, devices, config.clock(), work, metrics);
     rollouts = new RolloutService(db, SqlRolloutStore::new, devices, registry, desired, cohorts, telemetry, drift, config.clock());
-    transfer = new TransferService(registry, new MqttDeviceChannel(transferLink, topics), new TransferService.Limits(config.get(Settings.CHUNKS_IN_FLIGHT),
+    desiredStates = desired;
+    MqttDeviceChannel chunkChannel = new MqttDeviceChannel(transferLink, topics);
+    transfer = new TransferService(registry, chunkChannel, new TransferService.Limits(config.get(Settings.CHUNKS_IN_FLIGHT),
         config.get(Settings.CHUNKS_IN_FLIGHT_PER_DEVICE), config.get(Settings.CHUNK_QUEUE_PER_DEVICE)), chunkBudget(config),
-        transferIo, metrics);
+        broadcastLimits(config), chunkChannel, desired::devicesNaming, transferIo, metrics);
     toClose.push(transfer);
     devices.addListener(rollouts);
     devices.addListener(desired);
@@ -482,6 +486,17 @@ public final class FleetServer implements AutoCloseable {
         LOG.warn("event=close_failed part={} reason=\"{}\"", c, e.toString());
       }
     }
+  }
+
+  private static BundleBroadcasts.Limits broadcastLimits(ServerConfig config) {
+    return config.get(Settings.BUNDLE_BROADCAST) ? new BundleBroadcasts.Limits(config.get(Settings.BROADCAST_MIN_DEVICES),
+        config.get(Settings.BROADCAST_GATHER), config.get(Settings.BROADCAST_CHUNKS_PER_SECOND)) : null;
+  }
+
+  // The embedded broker's rule for bundle broadcast topics; the broker starts before the desired states are loaded.
+  private boolean mayReadBundle(String deviceId, String digest) {
+    DesiredStateService states = desiredStates;
+    return config.get(Settings.BUNDLE_BROADCAST) && states != null && states.names(deviceId, digest);
   }
 
   private static ChunkBudget.Limits chunkBudget(ServerConfig config) {

@@ -96,16 +96,38 @@ public final class MqttTransport implements Transport {
 
   @Override
   public CompletableFuture<Void> publish(String topic, byte[] payload, boolean retained) {
-    PahoConnection c;
-    synchronized (lock) {
-      c = state == State.CONNECTED ? current : null;
-    }
+    PahoConnection c = connectedOrNull();
     if (c == null) {
       CompletableFuture<Void> notSent = new CompletableFuture<>();
       notSent.completeExceptionally(new IOException("not connected to " + settings.serverUri()));
       return notSent;
     }
     return c.publish(topic, payload, retained);
+  }
+
+  @Override
+  public CompletableFuture<Void> subscribeForNow(String topicFilter) {
+    PahoConnection c = connectedOrNull();
+    if (c == null) {
+      CompletableFuture<Void> refused = new CompletableFuture<>();
+      refused.completeExceptionally(new IOException("not connected to " + settings.serverUri()));
+      return refused;
+    }
+    return c.subscribeForNow(topicFilter);
+  }
+
+  @Override
+  public void unsubscribe(String topicFilter) {
+    PahoConnection c = connectedOrNull();
+    if (c != null) {
+      c.unsubscribe(topicFilter);
+    }
+  }
+
+  private PahoConnection connectedOrNull() {
+    synchronized (lock) {
+      return state == State.CONNECTED ? current : null;
+    }
   }
 
   @Override

@@ -35,6 +35,7 @@ final class PahoConnection {
 
   private static final Logger log = LoggerFactory.getLogger(PahoConnection.class);
   private static final int QOS = 1;
+  private static final int SUBSCRIBE_FAILED = 0x80;
   // Paho's receiver, sender, callback and connect threads, and one for a graceful disconnect.
   private static final int PAHO_THREADS = 5;
   private static final AtomicInteger SERIAL = new AtomicInteger();
@@ -128,6 +129,46 @@ final class PahoConnection {
       });
     } catch (MqttException | RuntimeException e) {
       events.failed(this, e);
+    }
+  }
+
+  /**
+   * Subscribes one filter at QoS 1 beside the standing ones (a bundle broadcast). QoS 1, not 0:
+   * Moquette drops a QoS 0 publication whenever the subscriber's socket is behind, which under
+   * load would turn the broadcast into per-device repairs. Completes when granted; fails when the
+   * broker refuses (0x80) or the connection ends.
+   */
+  CompletableFuture<Void> subscribeForNow(String filter) {
+    CompletableFuture<Void> granted = new CompletableFuture<>();
+    try {
+      client.subscribe(filter, QOS, null, new IMqttActionListener() {
+        @Override
+        public void onSuccess(IMqttToken token) {
+          int[] qos = token.getGrantedQos();
+          if (qos.length == 1 && qos[0] == SUBSCRIBE_FAILED) {
+            granted.completeExceptionally(new IOException("broker refused the subscription of " + filter));
+          } else {
+            granted.complete(null);
+          }
+        }
+
+        @Override
+        public void onFailure(IMqttToken token, Throwable e) {
+          granted.completeExceptionally(e);
+        }
+      });
+    } catch (MqttException | RuntimeException e) {
+      granted.completeExceptionally(e);
+    }
+    return granted;
+  }
+
+  /** Ends a subscription made with {@link #subscribeForNow}; a failure only means the connection is gone with it. */
+  void unsubscribe(String filter) {
+    try {
+      client.unsubscribe(filter);
+    } catch (MqttException | RuntimeException e) {
+      log.debug("event=mqtt_unsubscribe_failed filter={} reason=\"{}\"", filter, e.getMessage());
     }
   }
 

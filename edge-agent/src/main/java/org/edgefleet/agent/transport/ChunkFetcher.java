@@ -19,4 +19,34 @@ public interface ChunkFetcher {
    * when the request is sent (not when the chunks arrived); fails when it could not be.
    */
   CompletableFuture<Void> request(BundleRef bundle, List<Integer> chunks);
+
+  /**
+   * The same, saying whether the device listens to the bundle's broadcast (subscribed to its topic
+   * and not yet fed by a broadcast of it): the server may then leave out chunks a broadcast brings.
+   * A fetcher without broadcasts ignores it.
+   */
+  default CompletableFuture<Void> request(BundleRef bundle, List<Integer> chunks, boolean listening) {
+    return request(bundle, chunks);
+  }
+
+  /** A fetcher that tells the server whether the device listens; without the flag it does not. */
+  static ChunkFetcher telling(Telling fetch) {
+    return new ChunkFetcher() {
+      @Override
+      public CompletableFuture<Void> request(BundleRef bundle, List<Integer> chunks) {
+        return fetch.request(bundle, chunks, false);
+      }
+
+      @Override
+      public CompletableFuture<Void> request(BundleRef bundle, List<Integer> chunks, boolean listening) {
+        return fetch.request(bundle, chunks, listening);
+      }
+    };
+  }
+
+  /** {@link #request(BundleRef, List, boolean)} as a function. */
+  @FunctionalInterface
+  interface Telling {
+    CompletableFuture<Void> request(BundleRef bundle, List<Integer> chunks, boolean listening);
+  }
 }

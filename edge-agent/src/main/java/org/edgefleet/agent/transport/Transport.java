@@ -32,7 +32,24 @@ public interface Transport extends AutoCloseable {
    * answered by chunk frames on the chunk topic (the MQTT flow).
    */
   default ChunkFetcher chunkFetcher(String requestTopic) {
-    return (bundle, chunks) -> publish(requestTopic, MessageCodec.encode(new ChunkRequest(bundle.digest(), chunks)), false);
+    return ChunkFetcher.telling((bundle, chunks, listening) ->
+        publish(requestTopic, MessageCodec.encode(new ChunkRequest(bundle.digest(), chunks, listening)), false));
+  }
+
+  /**
+   * Subscribes now (QoS 1), on the current connection only: a bundle's broadcast topic for the
+   * time of a download. Completes when the broker granted it; fails when it refused,
+   * when not connected, or when the transport has no such topics (the default: CoAP pulls its
+   * chunks). Not renewed by a reconnect: subscribe again after {@link TransportListener#onConnected}.
+   */
+  default CompletableFuture<Void> subscribeForNow(String topicFilter) {
+    CompletableFuture<Void> refused = new CompletableFuture<>(); // not failedFuture: Android 26 lacks it
+    refused.completeExceptionally(new UnsupportedOperationException(this + " has no broadcast topics"));
+    return refused;
+  }
+
+  /** Ends a subscription made with {@link #subscribeForNow}; nothing when there is none. */
+  default void unsubscribe(String topicFilter) {
   }
 
   /** Disconnects and releases everything; no reconnect follows. */

@@ -17,12 +17,18 @@ import org.edgefleet.protocol.trust.Sha256;
  * unanswered at a time. A request unanswered after the timeout (the broker may have restarted
  * and lost it) is sent again; so is every outstanding request after a reconnect. Not thread-safe:
  * runs on the agent loop.
+ *
+ * <p>With a broadcast ({@link #awaitBroadcast}, then {@link #listening}): requests say the device
+ * listens until the first broadcast chunk comes. From then on the download <i>follows</i> the
+ * broadcast, which sends the chunks in order: it asks per device only for chunks below the highest
+ * index broadcast so far (the broadcast passed them, so they were missed), and when no broadcast
+ * chunk came for the timeout (it ended or stalled) it asks per device for all it still lacks.
  */
 final class Download {
 
   /** Sends a request for chunks of a bundle. */
   interface Requester {
-    void request(BundleRef bundle, List<Integer> chunks);
+    void request(BundleRef bundle, List<Integer> chunks, boolean listening);
   }
 
   /** What became of a received chunk. */
@@ -38,6 +44,13 @@ final class Download {
   private final Map<Integer, Long> inFlight = new LinkedHashMap<>();
   private int fetched;
   private int reused;
+  private boolean holding;
+  private long holdingSince;
+  private boolean listening;
+  private boolean fedByBroadcast;
+  private boolean following;
+  private int broadcastPassed = -1;
+  private long lastBroadcastNanos;
 
   Download(BundleRef ref, ChunkStore store, Requester requester, int window, long timeoutNanos, LongSupplier nanoTime) {
     this.ref = ref;
@@ -61,6 +74,50 @@ final class Download {
       }
     }
     pump();
+  }
+
+  /**
+   * Asks for nothing until {@link #listening} or {@link #broadcastRefused} (or the timeout): so a
+   * device's first request already says it listens, and a running broadcast is not sent twice.
+   */
+  void awaitBroadcast() {
+    holding = true;
+    holdingSince = nanoTime.getAsLong();
+  }
+
+  /** Subscribed to the bundle's broadcast topic. */
+  void listening() {
+    listening = !fedByBroadcast;
+    holding = false;
+    pump();
+  }
+
+  /** No broadcast topic for this download (refused, or the transport has none): per device only. */
+  void broadcastRefused() {
+    listening = false;
+    holding = false;
+    pump();
+  }
+
+  /** The subscription is gone with the connection; {@link #listening} again once it is renewed. */
+  void subscriptionLost() {
+    listening = false;
+  }
+
+  /** A chunk from the bundle's broadcast: follow it. */
+  Outcome acceptBroadcast(int index, byte[] data) throws IOException {
+    if (index >= ref.chunkCount()) {
+      return Outcome.OUT_OF_RANGE;
+    }
+    fedByBroadcast = true;
+    listening = false;
+    following = true;
+    holding = false;
+    lastBroadcastNanos = nanoTime.getAsLong();
+    broadcastPassed = Math.max(broadcastPassed, index);
+    // Asked per device and still to come by the broadcast: wait for the broadcast instead.
+    inFlight.keySet().removeIf(i -> i > broadcastPassed && wanted.add(i));
+    return accept(index, data);
   }
 
   /** Chunks the assembly found damaged on disk: fetch them again. */
@@ -96,9 +153,15 @@ final class Download {
     return outcome;
   }
 
-  /** Requests again what has waited longer than the timeout. */
+  /** Requests again what has waited longer than the timeout; stops following a broadcast that went quiet. */
   void expire() {
     long now = nanoTime.getAsLong();
+    if (following && now - lastBroadcastNanos >= timeoutNanos) {
+      following = false; // the broadcast ended or stalled: the rest per device
+    }
+    if (holding && now - holdingSince >= timeoutNanos) {
+      holding = false; // no answer to the subscription: do not wait for it
+    }
     Iterator<Map.Entry<Integer, Long>> it = inFlight.entrySet().iterator();
     while (it.hasNext()) {
       Map.Entry<Integer, Long> e = it.next();
@@ -131,9 +194,12 @@ final class Download {
   }
 
   private void pump() {
+    if (holding) {
+      return;
+    }
     List<Integer> batch = new ArrayList<>();
     long now = nanoTime.getAsLong();
-    while (inFlight.size() < window && !wanted.isEmpty()) {
+    while (inFlight.size() < window && !wanted.isEmpty() && (!following || wanted.first() < broadcastPassed)) {
       int i = wanted.pollFirst();
       if (store.has(ref.chunkHashes().get(i))) {
         continue; // another index with the same content arrived meanwhile
@@ -141,12 +207,12 @@ final class Download {
       inFlight.put(i, now);
       batch.add(i);
       if (batch.size() == ChunkRequest.MAX_CHUNKS) {
-        requester.request(ref, batch);
+        requester.request(ref, batch, listening);
         batch = new ArrayList<>();
       }
     }
     if (!batch.isEmpty()) {
-      requester.request(ref, batch);
+      requester.request(ref, batch, listening);
     }
   }
 }

@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import org.edgefleet.agent.serving.ModelLoader;
 import org.edgefleet.agent.serving.ModelRegistry;
@@ -49,6 +50,10 @@ import org.slf4j.LoggerFactory;
  * expiry is watched: when no fresh copy has come by then (a freeze), unfinished work on it stops,
  * the installed models keep running, and "desired state expired" is reported.
  *
+ * <p>While a bundle downloads, the device subscribes to the bundle's broadcast topic (where the
+ * server publishes each chunk once for every device downloading it) and takes chunks from there
+ * as from its own chunk topic; {@link Download} asks per device only for what the broadcast missed.
+ *
  * <p>Not thread-safe: every method runs on the agent loop.
  */
 public final class UpdateManager {
@@ -75,6 +80,8 @@ public final class UpdateManager {
   private final Clock clock;
   private final UpdateSettings settings;
   private final Transport transport;
+  private final Executor loop;
+  private final Topics topics;
   private final ChunkFetcher fetcher;
   private final SlotStore slots;
   private final ChunkStore chunks;
@@ -101,7 +108,7 @@ public final class UpdateManager {
   private boolean expiryReported;
 
   public UpdateManager(String deviceId, Path dataDir, Topics topics, AgentTrust trust, Clock clock, UpdateSettings settings,
-      Transport transport, ModelLoader loader, ModelRegistry registry, EventEmitter events, UpdateCounters counters,
+      Transport transport, Executor loop, ModelLoader loader, ModelRegistry registry, EventEmitter events, UpdateCounters counters,
       Listener listener) throws IOException {
     this.deviceId = deviceId;
     this.dataDir = dataDir;
@@ -110,6 +117,8 @@ public final class UpdateManager {
     this.clock = clock;
     this.settings = settings;
     this.transport = transport;
+    this.loop = loop;
+    this.topics = topics;
     this.fetcher = transport.chunkFetcher(topics.topic(deviceId, TopicKind.BUNDLE_REQUEST));
     this.slots = SlotStore.inDataDir(dataDir);
     this.chunks = new ChunkStore(dataDir.resolve("chunks"));
@@ -198,19 +207,30 @@ public final class UpdateManager {
       log.info("event=download_abandoned cause=superseded device={} model={} version={}", deviceId, current.name(), current.version());
       modelStates.remove(current.name());
       current = null;
-      download = null;
+      endDownload();
     }
     next();
   }
 
+  /** A frame on the device's own chunk topic (answers to its requests). */
   public void onChunk(byte[] frame) {
+    takeChunk(frame, false);
+  }
+
+  /** A frame on a bundle's broadcast topic. */
+  public void onBroadcastChunk(byte[] frame) {
+    takeChunk(frame, true);
+  }
+
+  private void takeChunk(byte[] frame, boolean broadcast) {
     if (download == null) {
       log.debug("event=chunk_ignored cause=no_download device={}", deviceId);
       return;
     }
     ChunkMessage chunk;
     try {
-      chunk = ChunkMessage.decode(frame, download.ref().chunkSize());
+      // Download checks the data against the signed chunk hash: the frame's own hash would be a second hashing.
+      chunk = ChunkMessage.decodeUnchecked(frame, download.ref().chunkSize());
     } catch (MessageException e) {
       rejectChunk(e.reason().name(), e.getMessage());
       return;
@@ -220,7 +240,9 @@ public final class UpdateManager {
       return;
     }
     try {
-      switch (download.accept(chunk.index(), chunk.data())) {
+      Download.Outcome outcome = broadcast ? download.acceptBroadcast(chunk.index(), chunk.data())
+          : download.accept(chunk.index(), chunk.data());
+      switch (outcome) {
         case CORRUPT -> {
           counters.corruptChunk();
           log.warn("event=chunk_corrupt action=request_again device={} bundle={} index={}", deviceId, chunk.digest(), chunk.index());
@@ -236,7 +258,7 @@ public final class UpdateManager {
     } catch (IOException e) {
       ModelAssignment failed = current;
       current = null;
-      download = null;
+      endDownload();
       fail(failed, UpdateFailure.io(Execution.DOWNLOAD, e));
       next();
     }
@@ -248,7 +270,34 @@ public final class UpdateManager {
    */
   public void onConnected(long connectedAtNanos) {
     if (download != null) {
+      download.subscriptionLost();
+      listenToBroadcast();
       download.resendRequestedBefore(connectedAtNanos);
+    }
+  }
+
+  // Subscribes to the download's broadcast topic; requests wait for the answer (see Download.awaitBroadcast).
+  private void listenToBroadcast() {
+    Download d = download;
+    d.awaitBroadcast();
+    transport.subscribeForNow(topics.bundleChunks(d.ref().digest())).whenComplete((ok, e) -> loop.execute(() -> {
+      if (download != d) {
+        return; // finished or replaced meanwhile
+      }
+      if (e == null) {
+        d.listening();
+      } else {
+        log.debug("event=broadcast_not_joined device={} bundle={} reason=\"{}\"", deviceId, d.ref().digest(), e.getMessage());
+        d.broadcastRefused();
+      }
+    }));
+  }
+
+  // Every end of a download: leave its broadcast.
+  private void endDownload() {
+    if (download != null) {
+      transport.unsubscribe(topics.bundleChunks(download.ref().digest()));
+      download = null;
     }
   }
 
@@ -305,7 +354,7 @@ public final class UpdateManager {
       queue.clear();
       retries.clear();
       current = null;
-      download = null;
+      endDownload();
       workingRevision = 0;
     }
     log.warn("event=desired_state_expired device={} revision={} expired_at={} unfinished_update_stopped={}", deviceId,
@@ -377,6 +426,9 @@ public final class UpdateManager {
       events.started(a.name(), a.version(), Execution.DOWNLOAD);
       download = new Download(a.bundle(), chunks, this::request, settings.chunkWindow(),
           settings.chunkTimeout().toNanos(), System::nanoTime);
+      if (transport.isConnected()) {
+        listenToBroadcast();
+      }
       download.start();
       if (download.isComplete()) {
         downloaded();
@@ -414,7 +466,7 @@ public final class UpdateManager {
       deleteQuietly(file);
     }
     current = null;
-    download = null;
+    endDownload();
     listener.onStateChanged();
     next();
   }
@@ -482,11 +534,11 @@ public final class UpdateManager {
     log.warn("event=chunk_rejected device={} reason={} details=\"{}\"", deviceId, reason, details);
   }
 
-  private void request(BundleRef bundle, List<Integer> indexes) {
+  private void request(BundleRef bundle, List<Integer> indexes, boolean listening) {
     if (!transport.isConnected()) {
       return; // re-requested on reconnect
     }
-    fetcher.request(bundle, indexes)
+    fetcher.request(bundle, indexes, listening)
         .whenComplete((ok, e) -> {
           if (e != null) {
             log.debug("event=chunk_request_not_sent action=retry device={} reason=\"{}\"", deviceId, e.getMessage());

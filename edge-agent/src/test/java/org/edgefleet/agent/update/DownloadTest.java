@@ -26,6 +26,7 @@ class DownloadTest {
   BundleRef ref;
   ChunkStore store;
   List<List<Integer>> requests = new ArrayList<>();
+  List<Boolean> listeningFlags = new ArrayList<>();
   AtomicLong now = new AtomicLong();
 
   @BeforeEach
@@ -37,7 +38,10 @@ class DownloadTest {
   }
 
   Download download(int window) {
-    return new Download(ref, store, (bundle, chunks) -> requests.add(List.copyOf(chunks)), window, 1000, now::get);
+    return new Download(ref, store, (bundle, chunks, listening) -> {
+      requests.add(List.copyOf(chunks));
+      listeningFlags.add(listening);
+    }, window, 1000, now::get);
   }
 
   @Test
@@ -93,6 +97,68 @@ class DownloadTest {
     d.resendRequestedBefore(100);
     assertThat(requests).hasSize(4);
     assertThat(requests.get(3)).containsExactly(2);
+  }
+
+  @Test
+  void aListeningDownloadAsksOnlyOnceSubscribedThenRepairsWhatTheBroadcastPassed() throws Exception {
+    Download d = download(4);
+    d.awaitBroadcast();
+    d.start();
+    assertThat(requests).as("nothing before the subscription is answered").isEmpty();
+    d.listening();
+    assertThat(requests).containsExactly(List.of(0, 1, 2, 3));
+    assertThat(listeningFlags).containsExactly(true);
+
+    // The broadcast brings 0, 1, 2, loses 3 and 4, brings 5: only 3 and 4 are asked for, and not as listening.
+    for (int i : new int[] {0, 1, 2}) {
+      assertThat(d.acceptBroadcast(i, chunk(i))).isEqualTo(Download.Outcome.STORED);
+    }
+    assertThat(requests).hasSize(1);
+    d.acceptBroadcast(5, chunk(5));
+    assertThat(requests.get(1)).containsExactly(3, 4);
+    assertThat(listeningFlags.get(1)).isFalse();
+    d.accept(3, chunk(3));
+    d.accept(4, chunk(4));
+    for (int i = 6; i < ref.chunkCount(); i++) {
+      d.acceptBroadcast(i, chunk(i));
+    }
+    assertThat(requests).hasSize(2);
+    assertThat(d.isComplete()).isTrue();
+  }
+
+  @Test
+  void aBroadcastThatGoesQuietIsLeftForPerDeviceRequests() throws Exception {
+    Download d = download(4);
+    d.awaitBroadcast();
+    d.start();
+    d.listening();
+    d.acceptBroadcast(0, chunk(0));
+    d.acceptBroadcast(1, chunk(1));
+    assertThat(requests).as("chunks 1-3 asked before the broadcast came are left to it").hasSize(1);
+    now.set(999);
+    d.expire();
+    assertThat(requests).hasSize(1);
+    now.set(1000);
+    d.expire();
+    assertThat(requests.get(1)).containsExactly(2, 3, 4, 5);
+    assertThat(listeningFlags.get(1)).as("fed by a broadcast: no longer listening").isFalse();
+  }
+
+  @Test
+  void aRefusedOrUnansweredSubscriptionFallsBackToPerDeviceRequests() throws Exception {
+    Download refused = download(2);
+    refused.awaitBroadcast();
+    refused.start();
+    refused.broadcastRefused();
+    assertThat(requests).containsExactly(List.of(0, 1));
+    assertThat(listeningFlags).containsExactly(false);
+
+    Download unanswered = download(2);
+    unanswered.awaitBroadcast();
+    unanswered.start();
+    now.set(1000);
+    unanswered.expire();
+    assertThat(requests).containsExactly(List.of(0, 1), List.of(0, 1));
   }
 
   @Test

@@ -2,11 +2,13 @@ package org.edgefleet.protocol.mqtt;
 
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.edgefleet.protocol.trust.Hex;
 
 /**
  * Topic names of the fleet, under a configurable prefix (default {@value #DEFAULT_PREFIX}):
  * {@code {prefix}/d/{deviceId}/{kind}}. A device id can never contain a wildcard or a slash,
- * so a device cannot name another device's subtree.
+ * so a device cannot name another device's subtree. A bundle's broadcast topic is
+ * {@code {prefix}/b/{digest}/chunk}, the digest in lower-case hex: it cannot hold a wildcard either.
  */
 public final class Topics {
 
@@ -16,6 +18,8 @@ public final class Topics {
 
   private final String prefix;
   private final String devicesRoot;
+  private final String bundlesRoot;
+  private static final String BUNDLE_CHUNKS = "/chunk";
 
   public Topics(String prefix) {
     if (prefix == null || !PREFIX.matcher(prefix).matches()) {
@@ -23,6 +27,7 @@ public final class Topics {
     }
     this.prefix = prefix;
     this.devicesRoot = prefix + "/d/";
+    this.bundlesRoot = prefix + "/b/";
   }
 
   public static Topics defaults() {
@@ -57,6 +62,23 @@ public final class Topics {
   /** The filter for one device's whole subtree: {@code fleet/d/{id}/#}. */
   public String deviceSubtree(String deviceId) {
     return devicesRoot + requireDeviceId(deviceId) + "/#";
+  }
+
+  /** Where the server broadcasts the chunks of the bundle with this digest: {@code fleet/b/{digest}/chunk}. */
+  public String bundleChunks(String digest) {
+    if (!Hex.isSha256(digest)) {
+      throw new IllegalArgumentException("bundle digest '" + digest + "' must be a lower-case hex SHA-256");
+    }
+    return bundlesRoot + digest + BUNDLE_CHUNKS;
+  }
+
+  /** The digest of a bundle broadcast topic, or empty when the topic is not one (a filter with wildcards never is). */
+  public Optional<String> parseBundleChunks(String topic) {
+    if (topic == null || !topic.startsWith(bundlesRoot) || !topic.endsWith(BUNDLE_CHUNKS)) {
+      return Optional.empty();
+    }
+    String digest = topic.substring(bundlesRoot.length(), topic.length() - BUNDLE_CHUNKS.length());
+    return Hex.isSha256(digest) ? Optional.of(digest) : Optional.empty();
   }
 
   /** Which device and kind a topic is, or empty when it is not a fleet device topic. */

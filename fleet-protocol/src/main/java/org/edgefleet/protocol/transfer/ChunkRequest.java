@@ -1,5 +1,8 @@
 package org.edgefleet.protocol.transfer;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -9,8 +12,14 @@ import org.edgefleet.protocol.trust.Hex;
 /**
  * A device asks for chunks of a bundle by index. A device asks only for what it lacks, and at
  * most {@link #MAX_CHUNKS} at a time: its request window is its share of the backpressure.
+ *
+ * <p>{@code listening} (absent when false, so older servers see the requests they did): the device
+ * is subscribed to the bundle's broadcast topic and has not yet received from a broadcast of it.
+ * The server counts it towards starting a broadcast, and leaves out the chunks that a running
+ * broadcast has still to send.
  */
-public record ChunkRequest(int v, String digest, List<Integer> chunks) {
+public record ChunkRequest(int v, String digest, List<Integer> chunks,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) @JsonSetter(nulls = Nulls.AS_EMPTY) boolean listening) {
 
   public static final int MAX_CHUNKS = 64;
   public static final int MAX_BYTES = 4 * 1024;
@@ -35,6 +44,10 @@ public record ChunkRequest(int v, String digest, List<Integer> chunks) {
   }
 
   public ChunkRequest(String digest, List<Integer> chunks) {
-    this(MessageCodec.VERSION, digest, chunks);
+    this(MessageCodec.VERSION, digest, chunks, false);
+  }
+
+  public ChunkRequest(String digest, List<Integer> chunks, boolean listening) {
+    this(MessageCodec.VERSION, digest, chunks, listening);
   }
 }

@@ -34,6 +34,19 @@ class TopicsTest {
   }
 
   @Test
+  void bundleBroadcastTopics() {
+    String digest = "ab".repeat(32);
+    assertThat(topics.bundleChunks(digest)).isEqualTo("fleet/b/" + digest + "/chunk");
+    assertThat(topics.parseBundleChunks(topics.bundleChunks(digest))).contains(digest);
+    assertThat(topics.parseBundleChunks("fleet/b/+/chunk")).isEmpty();
+    assertThat(topics.parseBundleChunks("fleet/b/#")).isEmpty();
+    assertThat(topics.parseBundleChunks("fleet/b/" + "AB".repeat(32) + "/chunk")).isEmpty();
+    assertThat(topics.parseBundleChunks("fleet/d/dev-1/bundle/chunk")).isEmpty();
+    assertThat(topics.parse(topics.bundleChunks(digest))).isEmpty();
+    assertThatThrownBy(() -> topics.bundleChunks("+")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void customPrefix() {
     Topics t = new Topics("acme/prod");
     assertThat(t.topic("d1", TopicKind.DESIRED)).isEqualTo("acme/prod/d/d1/desired");

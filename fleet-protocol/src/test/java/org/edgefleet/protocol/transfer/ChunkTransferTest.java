@@ -77,6 +77,10 @@ class ChunkTransferTest {
     String digest = Sha256.hex(new byte[] {1});
     ChunkRequest ok = new ChunkRequest(digest, List.of(0, 5, 9));
     assertThat(MessageCodec.decode(MessageCodec.encode(ok), ChunkRequest.class, ChunkRequest.MAX_BYTES)).isEqualTo(ok);
+    // Not listening is left out, so servers from before broadcasts see the request they did.
+    assertThat(new String(MessageCodec.encode(ok), java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("listening");
+    ChunkRequest listening = new ChunkRequest(digest, List.of(0), true);
+    assertThat(MessageCodec.decode(MessageCodec.encode(listening), ChunkRequest.class, ChunkRequest.MAX_BYTES).listening()).isTrue();
     Integer[] tooMany = new Integer[ChunkRequest.MAX_CHUNKS + 1];
     Arrays.setAll(tooMany, i -> i);
     assertThatThrownBy(() -> new ChunkRequest(digest, List.of(tooMany))).isInstanceOf(IllegalArgumentException.class);

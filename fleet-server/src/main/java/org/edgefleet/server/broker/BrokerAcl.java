@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 import org.edgefleet.protocol.mqtt.TopicKind;
 import org.edgefleet.protocol.mqtt.Topics;
@@ -19,7 +20,9 @@ import org.edgefleet.server.mqtt.ServerClientIds;
  * reserved: a login with user name {@link #SERVER_USERNAME} or with one of the server's client ids
  * (its main one and its transfer one, {@link ServerClientIds}) needs the generated password, and then may do anything (tools on the server's machine use it too). A device logs in with user name = client id
  * = its device id, never one of the server's names, and may publish only its own device-bound
- * topics and subscribe only to its own desired state and chunk topics. With TLS on, a device must
+ * topics and subscribe only to its own desired state and chunk topics, and to the broadcast topic of
+ * a bundle its current desired state names (checked at subscription: a device keeps a subscription
+ * made while its state named the bundle until it unsubscribes or disconnects). With TLS on, a device must
  * also present a fleet-CA certificate whose CN is that device id and whose key is the one it
  * enrolled with, and its identity must be accepted ({@link BrokerTls.Admission}); without TLS its
  * password is not checked. A revoked device is refused either way. A login without a user name is refused by the broker itself
@@ -35,20 +38,23 @@ final class BrokerAcl implements IAuthenticator, IAuthorizatorPolicy {
   private final ClientIdClaims claims;
   private final BrokerTls tls;
   private final Predicate<String> revoked;
+  private final BiPredicate<String, String> bundleReaders;
   private final AtomicLong refusedLogins = new AtomicLong();
 
   /**
    * @param tls the TLS listener's settings, or null when the broker listens on plain TCP
    * @param revoked whether a device id is revoked
+   * @param bundleReaders whether a device may read the broadcast topic of a bundle digest
    */
   BrokerAcl(Topics topics, String serverClientId, String serverPassword, ClientIdClaims claims, BrokerTls tls,
-      Predicate<String> revoked) {
+      Predicate<String> revoked, BiPredicate<String, String> bundleReaders) {
     this.topics = topics;
     this.serverClientId = serverClientId;
     this.serverPassword = serverPassword.getBytes(StandardCharsets.UTF_8);
     this.claims = claims;
     this.tls = tls;
     this.revoked = revoked;
+    this.bundleReaders = bundleReaders;
   }
 
   @Override
@@ -105,6 +111,10 @@ final class BrokerAcl implements IAuthenticator, IAuthorizatorPolicy {
   public boolean canRead(Topic topic, String user, String client) {
     if (SERVER_USERNAME.equals(user)) {
       return true;
+    }
+    Optional<String> bundle = topics.parseBundleChunks(topic.toString());
+    if (bundle.isPresent()) {
+      return Topics.isValidDeviceId(user) && bundleReaders.test(user, bundle.get());
     }
     return ownTopic(topic, user).map(k -> k == TopicKind.DESIRED || k == TopicKind.BUNDLE_CHUNK).orElse(false);
   }

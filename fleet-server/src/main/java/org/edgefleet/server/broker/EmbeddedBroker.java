@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 import io.moquette.broker.ISslContextCreator;
 import org.edgefleet.protocol.mqtt.Topics;
@@ -46,25 +47,29 @@ public final class EmbeddedBroker implements AutoCloseable {
    * @param revoked device ids refused on any listener
    * @param sessionQueueSize commands each of Moquette's session loops may queue; when one is full
    *     Moquette drops a publish or an acknowledgement without answering
+   * @param bundleReaders whether a device (first) may subscribe to the broadcast topic of a bundle
+   *     digest (second): its current desired state names it and broadcasts are on
    */
   public record Options(String host, int port, Path persistenceDir, int maxPacketSize, Topics topics, String serverClientId,
-      String serverPassword, BrokerTls tls, Predicate<String> revoked, int sessionQueueSize) {
+      String serverPassword, BrokerTls tls, Predicate<String> revoked, int sessionQueueSize,
+      BiPredicate<String, String> bundleReaders) {
     public Options {
       Objects.requireNonNull(host, "host must not be null");
       Objects.requireNonNull(topics, "topics must not be null");
       Objects.requireNonNull(serverClientId, "serverClientId must not be null");
       Objects.requireNonNull(serverPassword, "serverPassword must not be null");
       Objects.requireNonNull(revoked, "revoked must not be null");
+      Objects.requireNonNull(bundleReaders, "bundleReaders must not be null");
       if (sessionQueueSize < 1) {
         throw new IllegalArgumentException("sessionQueueSize must be positive, was " + sessionQueueSize);
       }
     }
 
-    /** Plain TCP, no device revoked, Moquette's default session queues. */
+    /** Plain TCP, no device revoked, Moquette's default session queues, no bundle broadcast readable. */
     public Options(String host, int port, Path persistenceDir, int maxPacketSize, Topics topics, String serverClientId,
         String serverPassword) {
       this(host, port, persistenceDir, maxPacketSize, topics, serverClientId, serverPassword, null, id -> false,
-          DEFAULT_SESSION_QUEUE_SIZE);
+          DEFAULT_SESSION_QUEUE_SIZE, (id, digest) -> false);
     }
   }
 
@@ -85,7 +90,7 @@ public final class EmbeddedBroker implements AutoCloseable {
   private EmbeddedBroker(Options options) {
     this.options = options;
     this.acl = new BrokerAcl(options.topics(), options.serverClientId(), options.serverPassword(), claims, options.tls(),
-        options.revoked());
+        options.revoked(), options.bundleReaders());
     this.port = options.port();
   }
 

@@ -271,6 +271,12 @@ public final class ServerConfig {
     requirePositive(Settings.PUBLISH_ACK_TIMEOUT);
     requirePositive(Settings.BROKER_SESSION_QUEUE);
     requirePositive(Settings.INBOX_MAX_PENDING);
+    requirePositive(Settings.BROADCAST_MIN_DEVICES);
+    requirePositive(Settings.BROADCAST_GATHER);
+    if (get(Settings.BROADCAST_CHUNKS_PER_SECOND) < 1 || get(Settings.BROADCAST_CHUNKS_PER_SECOND) > 1000) {
+      throw new IllegalArgumentException(Settings.BROADCAST_CHUNKS_PER_SECOND.flag() + " must be 1 to 1000, was "
+          + get(Settings.BROADCAST_CHUNKS_PER_SECOND));
+    }
     try {
       database();
     } catch (IllegalArgumentException e) {

@@ -66,6 +66,14 @@ public final class Settings {
       "Bytes per repeat window one device may be sent of chunks it was already sent within the last one or two windows (repairs); at least chunk-size.");
   public static final Setting<Duration> CHUNK_REPEAT_WINDOW = Setting.of("chunk-repeat-window", Duration.class, Duration.ofSeconds(60),
       "How long a chunk sent to a device counts as recently sent, and the period of its repeat budget.");
+  public static final Setting<Boolean> BUNDLE_BROADCAST = Setting.of("bundle-broadcast", Boolean.class, true,
+      "Whether a bundle many devices download at once is published once on its broadcast topic (fleet/b/{digest}/chunk) for all of them, each device asking per device only for what it missed; false serves every device on its own and refuses subscriptions to broadcast topics, so no device can see another's bundles.");
+  public static final Setting<Integer> BROADCAST_MIN_DEVICES = Setting.of("broadcast-min-devices", Integer.class, 10,
+      "Devices listening for the same bundle within broadcast-gather that start a broadcast pass of it.");
+  public static final Setting<Duration> BROADCAST_GATHER = Setting.of("broadcast-gather", Duration.class, Duration.ofSeconds(5),
+      "How recent a listening device's chunk request must be to count towards starting a broadcast pass.");
+  public static final Setting<Integer> BROADCAST_CHUNKS_PER_SECOND = Setting.of("broadcast-chunks-per-second", Integer.class, 16,
+      "Pace of a broadcast pass (1 to 1000); the broker delivers this many chunks a second to every device listening (docs/scaling.md sizes it).");
   public static final Setting<Long> MAX_BUNDLE_SIZE = Setting.of("max-bundle-size", Long.class, BundleLimits.DEFAULT.maxBundleBytes(),
       "Largest bundle accepted on upload, in bytes.");
   public static final Setting<List<Path>> TRUST_KEYS = new Setting<>("trust-key", List.class, Path.class, List.of(),
@@ -173,7 +181,8 @@ public final class Settings {
       DATABASE_POOL_SIZE, HTTP_HOST, HTTP_PORT, MQTT_HOST, MQTT_PORT, BROKER_URL,
       BROKER_USERNAME, BROKER_PASSWORD, MQTT_CLIENT_ID, MQTT_SHARED_GROUP, LEASE_DURATION, BROKER_PERSISTENCE, TOPIC_PREFIX, MAX_PACKET_SIZE, CHUNK_SIZE,
       CHUNKS_IN_FLIGHT, CHUNKS_IN_FLIGHT_PER_DEVICE, CHUNK_QUEUE_PER_DEVICE, CHUNK_REQUESTS_PER_DEVICE, CHUNK_BYTES_PER_DEVICE,
-      CHUNK_BYTES_TOTAL, CHUNK_REPEAT_BYTES_PER_DEVICE, CHUNK_REPEAT_WINDOW, MAX_BUNDLE_SIZE, TRUST_KEYS, REVOKED_KEYS,
+      CHUNK_BYTES_TOTAL, CHUNK_REPEAT_BYTES_PER_DEVICE, CHUNK_REPEAT_WINDOW, BUNDLE_BROADCAST,
+      BROADCAST_MIN_DEVICES, BROADCAST_GATHER, BROADCAST_CHUNKS_PER_SECOND, MAX_BUNDLE_SIZE, TRUST_KEYS, REVOKED_KEYS,
       KEY_SET, DESIRED_VALIDITY, RECONCILE_INTERVAL, RECONNECT_MAX_DELAY, PUBLISH_ACK_TIMEOUT, BROKER_SESSION_QUEUE, INBOX_MAX_PENDING,
       ALLOWED_ORIGINS, MAX_DEVICES, MAX_LABELS, MAX_LABEL_KEY_LENGTH, MAX_LABEL_VALUE_LENGTH, MAX_REPORTED_SIZE,
       DEVICE_OFFLINE_AFTER, MAX_VERSION_STEP, ROLLOUT_EVALUATE_INTERVAL, MAX_EVENT_STREAMS, DRIFT_WINDOW, DRIFT_CHECK_INTERVAL,

@@ -5,13 +5,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.edgefleet.protocol.message.DesiredState;
 import org.edgefleet.protocol.message.MessageCodec;
 import org.edgefleet.protocol.message.ModelAssignment;
@@ -73,6 +76,10 @@ public final class DesiredStateService implements DeviceListener {
   private final ExecutorService signer;
   private final ServerMetrics metrics;
   private final Map<String, Long> lastPublished = new ConcurrentHashMap<>();
+  // The bundles the newest state signed for each device names: what the broker lets it subscribe to.
+  private final Map<String, Set<String>> signedBundles = new ConcurrentHashMap<>();
+  // How many devices' newest states name each bundle; changed with signedBundles in setNamed.
+  private final Map<String, Integer> namedBy = new ConcurrentHashMap<>();
   private final GroupCommit<Signed, Boolean> published;
   // Only the signer thread reads and writes it.
   private final Map<String, Long> signedRevision = new HashMap<>();
@@ -134,7 +141,14 @@ public final class DesiredStateService implements DeviceListener {
    */
   public long assign(Transaction tx, String deviceId, Assignment assignment, Instant now) {
     long revision = stores.apply(tx).assign(deviceId, assignment, now);
-    tx.afterCommit(() -> publish(deviceId));
+    tx.afterCommit(() -> {
+      // Named at once, before signing: a rollout's devices count as naming the bundle from its commit on.
+      Set<String> held = signedBundles.getOrDefault(deviceId, Set.of());
+      Set<String> names = new HashSet<>(held);
+      names.add(assignment.digest());
+      setNamed(deviceId, Set.copyOf(names));
+      publish(deviceId);
+    });
     return revision;
   }
 
@@ -221,6 +235,22 @@ public final class DesiredStateService implements DeviceListener {
     }
   }
 
+  /**
+   * Whether the device's newest desired state names the bundle: recorded when an assignment commits
+   * and when a state is signed (before publication), so a device that acts on its state at once is
+   * not refused; empty after a restart until the states are signed again (a device refused
+   * meanwhile downloads per device).
+   */
+  public boolean names(String deviceId, String digest) {
+    Set<String> bundles = signedBundles.get(deviceId);
+    return bundles != null && bundles.contains(digest);
+  }
+
+  /** How many devices' newest desired states name the bundle. */
+  public int devicesNaming(String digest) {
+    return namedBy.getOrDefault(digest, 0);
+  }
+
   /** Why a desired state with this version cannot be published, or empty when it fits the packet limit. */
   public Optional<String> whyTooLarge(ModelVersion v) {
     String longestId = "x".repeat(64);
@@ -270,7 +300,25 @@ public final class DesiredStateService implements DeviceListener {
       LOG.error("event=desired_too_large device={} bytes={} max_packet_size={}", d.deviceId(), payload.length, maxPacketSize);
       return null;
     }
+    setNamed(d.deviceId(), assigned.stream().map(m -> m.bundle().digest()).collect(Collectors.toUnmodifiableSet()));
     return new Signed(d.deviceId(), d.revision(), payload);
+  }
+
+  // From the committing thread (assign) and the signer thread (encode).
+  private synchronized void setNamed(String deviceId, Set<String> names) {
+    Set<String> before = signedBundles.put(deviceId, names);
+    for (String digest : names) {
+      if (before == null || !before.contains(digest)) {
+        namedBy.merge(digest, 1, Integer::sum);
+      }
+    }
+    if (before != null) {
+      for (String digest : before) {
+        if (!names.contains(digest)) {
+          namedBy.computeIfPresent(digest, (k, n) -> n > 1 ? n - 1 : null);
+        }
+      }
+    }
   }
 
   private SignedDesiredState envelope(DesiredState state) {

@@ -13,10 +13,12 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToIntFunction;
 import io.micrometer.core.instrument.Counter;
 import org.edgefleet.protocol.message.BundleRef;
 import org.edgefleet.protocol.transfer.ChunkMessage;
 import org.edgefleet.protocol.transfer.ChunkRequest;
+import org.edgefleet.server.channel.BundleBroadcastChannel;
 import org.edgefleet.server.channel.ChunkChannel;
 import org.edgefleet.server.device.DeviceListener;
 import org.edgefleet.server.metrics.RateLimitedLog;
@@ -37,6 +39,10 @@ import org.slf4j.LoggerFactory;
  * <p>The in-flight bound limits memory, not volume (the broker acknowledges at once): what a device
  * may be sent is bounded by the {@link ChunkBudget}, charged when a chunk is queued. Chunks over
  * budget are refused, counted by reason and logged at most once per reason every ten seconds.
+ *
+ * <p>With broadcasts on, a request from a listening device may start a {@link BundleBroadcasts}
+ * pass, and while one runs such a request is served only below the pass's position: the rest comes
+ * once for all devices. Requests of devices not listening (repairs, older agents) are served as asked.
  */
 public final class TransferService implements DeviceListener, AutoCloseable {
 
@@ -68,13 +74,20 @@ public final class TransferService implements DeviceListener, AutoCloseable {
   private final Map<String, DeviceQueue> devices = new HashMap<>();
   private final ArrayDeque<String> rotation = new ArrayDeque<>();
   private final ChunkBudget budget;
+  private final BundleBroadcasts broadcasts;
   private int inFlight;
   private int queued;
   private int peakTotal;
   private int peakPerDevice;
 
+  /**
+   * @param broadcast when bundles are broadcast, or null to serve every device on its own
+   * @param broadcastChannel where broadcast chunks go; unused when {@code broadcast} is null
+   * @param devicesNaming how many devices' current desired states name a bundle digest
+   */
   public TransferService(RegistryService registry, ChunkChannel channel, Limits limits,
-      ChunkBudget.Limits budget, ExecutorService io, ServerMetrics metrics) {
+      ChunkBudget.Limits budget, BundleBroadcasts.Limits broadcast, BundleBroadcastChannel broadcastChannel,
+      ToIntFunction<String> devicesNaming, ExecutorService io, ServerMetrics metrics) {
     this.registry = registry;
     this.source = new ChunkSource(registry);
     this.channel = channel;
@@ -82,6 +95,8 @@ public final class TransferService implements DeviceListener, AutoCloseable {
     this.io = io;
     this.metrics = metrics;
     this.budget = new ChunkBudget(budget, System::nanoTime);
+    this.broadcasts = broadcast == null ? null
+        : new BundleBroadcasts(broadcast, this::frame, broadcastChannel, io, metrics, System::nanoTime, devicesNaming);
     for (ChunkBudget.Refusal r : ChunkBudget.Refusal.values()) {
       refused.put(r, metrics.counter("fleet.transfer.chunks.refused", "Requested chunks not served because a budget was used, by budget",
           "reason", r.label()));
@@ -109,6 +124,8 @@ public final class TransferService implements DeviceListener, AutoCloseable {
       LOG.debug("event=chunk_request_out_of_range device={} digest={} chunks={}", deviceId, request.digest(), count);
       return;
     }
+    // Chunks from here on come by a broadcast: a listening device is not sent them twice.
+    int broadcastFrom = request.listening() && broadcasts != null ? broadcasts.listening(deviceId, v.get().bundle()) : -1;
     int dropped = 0;
     Map<ChunkBudget.Refusal, Integer> over = new EnumMap<>(ChunkBudget.Refusal.class);
     List<Send> sends;
@@ -122,7 +139,7 @@ public final class TransferService implements DeviceListener, AutoCloseable {
       boolean wasWaiting = !q.waiting.isEmpty();
       for (int index : wanted) {
         Chunk c = new Chunk(digest, index);
-        if (q.pending.contains(c)) {
+        if (q.pending.contains(c) || broadcastFrom >= 0 && index >= broadcastFrom) {
           continue;
         }
         if (q.waiting.size() >= limits.queuePerDevice()) {
@@ -191,9 +208,7 @@ public final class TransferService implements DeviceListener, AutoCloseable {
         try {
           BundleRef bundle = registry.byDigest(s.chunk().digest()).map(ModelVersion::bundle).orElseThrow(() ->
               new IOException("bundle " + s.chunk().digest() + " was deleted"));
-          // The plan's hash, not a new one: the blob was verified when stored and the agent checks the signed hash.
-          int index = s.chunk().index();
-          frame = new ChunkMessage(bundle.digest(), index, source.read(bundle, index)).encode(bundle.chunkHashes().get(index));
+          frame = frame(bundle, s.chunk().index());
         } catch (IOException | RuntimeException e) {
           LOG.warn("event=chunk_read_failed device={} digest={} index={} reason=\"{}\"", s.deviceId(), s.chunk().digest(),
               s.chunk().index(), e.getMessage());
@@ -206,6 +221,11 @@ public final class TransferService implements DeviceListener, AutoCloseable {
     } catch (RejectedExecutionException shuttingDown) {
       done(s, 0);
     }
+  }
+
+  // The plan's hash, not a new one: the blob was verified when stored and the agent checks the signed hash.
+  private byte[] frame(BundleRef bundle, int index) throws IOException {
+    return new ChunkMessage(bundle.digest(), index, source.read(bundle, index)).encode(bundle.chunkHashes().get(index));
   }
 
   /** A chunk left flight: acknowledged (bytes > 0) or failed; frees its slots and sends what waits. */
@@ -266,8 +286,16 @@ public final class TransferService implements DeviceListener, AutoCloseable {
     return peakPerDevice;
   }
 
+  /** Chunks broadcast and acknowledged since start (0 with broadcasts off). */
+  public long chunksBroadcast() {
+    return broadcasts == null ? 0 : broadcasts.chunksBroadcast();
+  }
+
   @Override
   public void close() {
+    if (broadcasts != null) {
+      broadcasts.close();
+    }
     source.close();
   }
 }

@@ -196,6 +196,16 @@ public final class FakeDevice implements AutoCloseable {
     publish(TopicKind.BUNDLE_REQUEST, MessageCodec.encode(new ChunkRequest(digest, indexes)));
   }
 
+  /** Subscribes to the bundle's broadcast topic; its frames count as received chunks. Throws when the broker refuses. */
+  public void subscribeBroadcast(String digest) throws MqttException {
+    client.subscribe(topics.bundleChunks(digest), 1, (t, m) -> onChunk(m.getPayload()));
+  }
+
+  /** Asks for chunks as a device listening to the bundle's broadcast does. */
+  public void requestListening(String digest, List<Integer> indexes) throws MqttException {
+    publish(TopicKind.BUNDLE_REQUEST, MessageCodec.encode(new ChunkRequest(digest, indexes, true)));
+  }
+
   /** Asks for chunks at QoS 0, as a device flooding the server would; false when Paho had no room for it. */
   public boolean requestAtMostOnce(String digest, List<Integer> indexes) {
     try {

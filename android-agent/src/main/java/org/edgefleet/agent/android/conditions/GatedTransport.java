@@ -153,7 +153,21 @@ public final class GatedTransport implements Transport {
    */
   @Override
   public ChunkFetcher chunkFetcher(String requestTopic) {
-    return (bundle, chunks) -> onCurrent(t -> t.chunkFetcher(requestTopic).request(bundle, chunks));
+    return ChunkFetcher.telling((bundle, chunks, listening) ->
+        onCurrent(t -> t.chunkFetcher(requestTopic).request(bundle, chunks, listening)));
+  }
+
+  @Override
+  public CompletableFuture<Void> subscribeForNow(String topicFilter) {
+    return onCurrent(t -> t.subscribeForNow(topicFilter));
+  }
+
+  @Override
+  public void unsubscribe(String topicFilter) {
+    Transport t = current;
+    if (t != null) {
+      t.unsubscribe(topicFilter);
+    }
   }
 
   // Runs on the transport of the open gate; fails, saying why the gate is closed, when there is none.
