@@ -1,6 +1,10 @@
 package org.edgefleet.sim;
 
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
@@ -13,7 +17,8 @@ import org.edgefleet.protocol.transfer.ChunkMessage;
 
 /**
  * A device's real transport with its profile's chunk faults: a share of the bundle chunks never
- * arrives (counted in {@code dropped}), a share arrives
+ * arrives (counted in {@code dropped}; the chunks the device asks for a second time outside a
+ * broadcast, for whatever reason, are counted in {@code askedAgain}), a share arrives
  * with corrupted data (re-framed, so the frame's own hash matches and only the bundle's signed
  * chunk hashes can tell), and once, at the first chunk after the faults begin, the device dies:
  * from then on nothing reaches it and nothing it sends leaves, until the simulator starts it again.
@@ -21,10 +26,13 @@ import org.edgefleet.protocol.transfer.ChunkMessage;
 final class FaultyTransport implements Transport {
 
   /** Creates the faulty transports of one device, across its restarts; {@code kill} is called once, on a transport thread. */
-  static TransportFactory factory(TransportFactory real, Faults faults, long seed, Runnable kill, LongAdder dropped) {
+  static TransportFactory factory(TransportFactory real, Faults faults, long seed, Runnable kill, LongAdder dropped,
+      LongAdder askedAgain) {
     AtomicBoolean killed = new AtomicBoolean(faults.killedFor() == null);
     Random random = new Random(seed);
-    return (config, scheduler) -> new FaultyTransport(real.create(config, scheduler), faults, random, killed, kill, dropped);
+    Map<String, BitSet> asked = new ConcurrentHashMap<>(); // by bundle digest, across the device's restarts
+    return (config, scheduler) -> new FaultyTransport(real.create(config, scheduler), faults, random, killed, kill, dropped,
+        asked, askedAgain);
   }
 
   private final Transport real;
@@ -33,11 +41,16 @@ final class FaultyTransport implements Transport {
   private final AtomicBoolean killed;
   private final Runnable kill;
   private final LongAdder dropped;
+  private final Map<String, BitSet> asked;
+  private final LongAdder askedAgain;
   private volatile boolean dead;
 
-  private FaultyTransport(Transport real, Faults faults, Random random, AtomicBoolean killed, Runnable kill, LongAdder dropped) {
+  private FaultyTransport(Transport real, Faults faults, Random random, AtomicBoolean killed, Runnable kill, LongAdder dropped,
+      Map<String, BitSet> asked, LongAdder askedAgain) {
     this.real = real;
     this.dropped = dropped;
+    this.asked = asked;
+    this.askedAgain = askedAgain;
     this.faults = faults;
     this.random = random;
     this.killed = killed;
@@ -136,9 +149,27 @@ final class FaultyTransport implements Transport {
   @Override
   public ChunkFetcher chunkFetcher(String requestTopic) {
     ChunkFetcher fetcher = real.chunkFetcher(requestTopic);
-    return ChunkFetcher.telling((bundle, chunks, listening) -> dead
-        ? CompletableFuture.failedFuture(new IllegalStateException("the simulated device was killed"))
-        : fetcher.request(bundle, chunks, listening));
+    return ChunkFetcher.telling((bundle, chunks, listening) -> {
+      if (dead) {
+        return CompletableFuture.failedFuture(new IllegalStateException("the simulated device was killed"));
+      }
+      if (!listening) {
+        countAskedAgain(bundle.digest(), chunks); // a request while listening may be left to the broadcast
+      }
+      return fetcher.request(bundle, chunks, listening);
+    });
+  }
+
+  private void countAskedAgain(String digest, List<Integer> chunks) {
+    BitSet before = asked.computeIfAbsent(digest, d -> new BitSet());
+    synchronized (before) {
+      for (int i : chunks) {
+        if (before.get(i)) {
+          askedAgain.increment();
+        }
+        before.set(i);
+      }
+    }
   }
 
   @Override

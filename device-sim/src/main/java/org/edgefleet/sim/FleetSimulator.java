@@ -51,6 +51,7 @@ public final class FleetSimulator implements AutoCloseable {
   // Written while starting, read from every thread after (a kill finds its device here by index).
   private final List<SimulatedDevice> devices = new CopyOnWriteArrayList<>();
   private final LongAdder droppedChunks = new LongAdder();
+  private final LongAdder chunksAskedAgain = new LongAdder();
   private final List<FlappingLink> links = new ArrayList<>();
 
   private FleetSimulator(Builder settings) {
@@ -90,7 +91,7 @@ public final class FleetSimulator implements AutoCloseable {
     boolean coap = settings.onCoap(index);
     TransportFactory transport = FaultyTransport.factory(coap ? new CoapTransportFactory() : new MqttTransportFactory(), faults,
         settings.seed + index,
-        () -> kill(devices.get(index), faults.killedFor()), droppedChunks);
+        () -> kill(devices.get(index), faults.killedFor()), droppedChunks, chunksAskedAgain);
     String url = brokerUrl;
     EdgeAgent agent = newAgent(index, profile, url, transport);
     InputSource inputs = profile.inputs().open(profile, settings.seed + index, settings.input);
@@ -180,6 +181,15 @@ public final class FleetSimulator implements AutoCloseable {
   /** Bundle chunk frames the devices' faults dropped on the way ({@link Faults#dropChunks}). */
   public long totalDroppedChunks() {
     return droppedChunks.sum();
+  }
+
+  /**
+   * Chunks the devices asked for again, each on its own (not while listening to a broadcast), after
+   * asking once so: a request or its answer lost, answered after the agent's chunk timeout, or asked
+   * again after a reconnect or a restart.
+   */
+  public long totalChunksAskedAgain() {
+    return chunksAskedAgain.sum();
   }
 
   public long totalFailures() {

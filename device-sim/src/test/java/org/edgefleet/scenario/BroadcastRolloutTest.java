@@ -62,16 +62,18 @@ class BroadcastRolloutTest {
       double perDevice = Prometheus.sum(metrics, "fleet_transfer_chunks_sent_total", "");
       long dropped = sim.totalDroppedChunks();
       long lateJoiners = sim.devices().stream().filter(d -> d.restarts() > 0).count();
+      long askedAgain = sim.totalChunksAskedAgain();
       System.out.printf("broadcast rollout: devices=%d chunks=%d passes=%.0f broadcast=%.0f per_device=%.0f dropped=%d"
-          + " late=%d seconds=%.1f%n", DEVICES, chunks, passes, broadcast, perDevice, dropped, lateJoiners,
-          (System.nanoTime() - startedAt) / 1e9);
+          + " late=%d asked_again=%d seconds=%.1f%n", DEVICES, chunks, passes, broadcast, perDevice, dropped, lateJoiners,
+          askedAgain, (System.nanoTime() - startedAt) / 1e9);
 
       assertThat(lateJoiners).as("devices cut off at the first chunk, back after the broadcast").isEqualTo(DEVICES / PROFILES);
       assertThat(dropped).as("the droppers lost frames").isPositive();
       assertThat(passes).isEqualTo(1);
       assertThat(broadcast).as("the bundle went out once").isEqualTo(chunks);
-      // Each lost frame is asked for once more; a device back after the broadcast asks for the whole bundle.
-      assertThat(perDevice).as("repairs").isLessThanOrEqualTo(dropped + (double) lateJoiners * chunks);
+      // Each lost frame is asked for once more; a device back after the broadcast asks for the whole bundle; a
+      // request answered after the agent's chunk timeout (a busy machine) is asked, and served, again.
+      assertThat(perDevice).as("repairs").isLessThanOrEqualTo(dropped + (double) lateJoiners * chunks + askedAgain);
       for (SimulatedDevice d : sim.devices()) {
         assertThat(d.agent().activeVersion(SampleBundles.MODEL)).as(d.id()).hasValue(1);
       }
