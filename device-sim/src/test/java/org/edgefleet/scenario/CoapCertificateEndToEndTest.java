@@ -3,24 +3,24 @@ package org.edgefleet.scenario;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.edgefleet.agent.EdgeAgent;
 import org.edgefleet.agent.linux.AgentDaemon;
 import org.edgefleet.agent.linux.DaemonConfig;
-import org.edgefleet.agent.linux.SqliteOutbox;
-import org.edgefleet.agent.transport.CoapOptions;
-import org.edgefleet.agent.transport.CoapTransportFactory;
+import org.edgefleet.protocol.json.Json;
 import org.edgefleet.server.config.Settings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A real agent enrolls as the Linux daemon does (key made on the device, token, certificate from
- * the fleet CA in dataDir/identity) and then runs over CoAP with DTLS, presenting that certificate:
- * it observes its desired state, fetches the bundle block by block, reports, and is refused once
- * revoked.
+ * The Linux daemon with {@code "transport": "coap"} enrolls (key made on the device, token,
+ * certificate from the fleet CA in dataDir/identity) and then runs over CoAP with DTLS, presenting
+ * that certificate: it observes its desired state, fetches the bundle block by block, reports, and
+ * is refused once revoked.
  */
 class CoapCertificateEndToEndTest {
 
@@ -34,15 +34,14 @@ class CoapCertificateEndToEndTest {
       assertThat(url).startsWith("coaps://");
       fleet.upload(fleet.bundles.bundle(1));
       String token = fleet.api.post("/api/v1/enrollment-tokens", Map.of("uses", 1)).body().get("token").asText();
-      DaemonConfig config = DaemonConfig.read(EnrollmentEndToEndTest.writeConfig(dir, fleet, "coap-cert", token, "agent.json"));
+      Path file = EnrollmentEndToEndTest.writeConfig(dir, fleet, "coap-cert", token, "agent.json");
+      ObjectNode json = (ObjectNode) Json.mapper().readTree(file.toFile());
+      json.put("transport", "coap").put("coapServerUrl", url).put("coapObserveRefresh", "1s").put("coapAckTimeout", "300ms");
+      Files.write(file, Json.writePretty(json));
+      DaemonConfig config = DaemonConfig.read(file);
       AgentDaemon.enroll(config).close();
-      Path identity = config.dataDir().resolve("identity");
 
-      try (EdgeAgent agent = config.toBuilder().transport(new CoapTransportFactory()).outbox(SqliteOutbox.inDataDir(true)).set(CoapOptions.SERVER_URL, url)
-          .set(CoapOptions.DTLS_CA, identity.resolve("ca.pem")).set(CoapOptions.DTLS_CERTIFICATE, identity.resolve("device.pem"))
-          .set(CoapOptions.DTLS_KEY, identity.resolve("device-key.pem")).set(CoapOptions.OBSERVE_REFRESH, Duration.ofSeconds(1))
-          .set(CoapOptions.ACK_TIMEOUT, Duration.ofMillis(300)).build()) {
-        agent.start();
+      try (EdgeAgent agent = AgentDaemon.start(config)) {
         await().atMost(FleetFixture.PATIENCE).until(agent::isConnected);
         fleet.awaitDevicesKnown(1);
         fleet.awaitFinished(fleet.rollout(SampleBundles.MODEL, 1, ""));

@@ -14,7 +14,10 @@ import org.edgefleet.agent.localapi.LocalApiServer;
 import org.edgefleet.agent.outbox.OutboxProvider;
 import org.edgefleet.protocol.retry.Backoff;
 import org.edgefleet.agent.transport.MqttOptions;
+import org.edgefleet.agent.transport.CoapOptions;
+import org.edgefleet.agent.transport.CoapTransportFactory;
 import org.edgefleet.agent.transport.MqttTransportFactory;
+import org.edgefleet.agent.transport.TransportFactory;
 import org.edgefleet.protocol.message.DeviceEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -167,23 +170,52 @@ public final class AgentDaemon implements Callable<Integer> {
     return agent;
   }
 
-  /** The agent a config file describes: MQTT, the engines on the class path, the SQLite outbox. */
+  /** The agent a config file describes: its transport, the engines on the class path, the SQLite outbox. */
   static EdgeAgent build(DaemonConfig c) throws Exception {
     OutboxProvider sqlite = SqliteOutbox.inDataDir(c.get(DaemonSettings.OUTBOX_SYNC_EVERY_COMMIT));
     EdgeAgentBuilder b = c.toBuilder();
     DeviceEnrollment.IdentityFiles identity = DeviceEnrollment.IdentityFiles.in(c.dataDir());
-    // Enrolled: the device's certificate unless the file names others.
-    if (c.get(DaemonSettings.ENROLL_URL) != null && Files.exists(identity.certificate()) && c.get(MqttOptions.TLS_CA) == null) {
-      b.set(MqttOptions.TLS_CA, identity.ca()).set(MqttOptions.TLS_CERTIFICATE, identity.certificate())
-          .set(MqttOptions.TLS_KEY, identity.key());
-    }
-    return b.transport(new MqttTransportFactory()).outbox((dataDir, bound) -> {
+    boolean enrolled = c.get(DaemonSettings.ENROLL_URL) != null && Files.exists(identity.certificate());
+    TransportFactory transport = switch (Link.of(c.get(DaemonSettings.TRANSPORT))) {
+      case MQTT -> {
+        // Enrolled: the device's certificate unless the file names others.
+        if (enrolled && c.get(MqttOptions.TLS_CA) == null) {
+          b.set(MqttOptions.TLS_CA, identity.ca()).set(MqttOptions.TLS_CERTIFICATE, identity.certificate())
+              .set(MqttOptions.TLS_KEY, identity.key());
+        }
+        yield new MqttTransportFactory();
+      }
+      case COAP -> {
+        // Enrolled, over DTLS, without a PSK or files of its own: the same certificate as over MQTT.
+        if (enrolled && c.get(CoapOptions.SERVER_URL).startsWith("coaps://") && c.get(CoapOptions.PSK_KEY) == null
+            && c.get(CoapOptions.DTLS_CERTIFICATE) == null) {
+          b.set(CoapOptions.DTLS_CA, identity.ca()).set(CoapOptions.DTLS_CERTIFICATE, identity.certificate())
+              .set(CoapOptions.DTLS_KEY, identity.key());
+        }
+        yield new CoapTransportFactory();
+      }
+    };
+    return b.transport(transport).outbox((dataDir, bound) -> {
       // sqlite-jdbc unpacks its native library into java.io.tmpdir unless told otherwise.
       if (System.getProperty("org.sqlite.tmpdir") == null) {
         System.setProperty("org.sqlite.tmpdir", Files.createDirectories(c.effectiveNativeDir()).toString());
       }
       return sqlite.open(dataDir, bound);
     }).build();
+  }
+
+  /** The config file's {@code transport}. */
+  enum Link {
+    MQTT, COAP;
+
+    static Link of(String name) {
+      for (Link l : values()) {
+        if (l.name().equalsIgnoreCase(name)) {
+          return l;
+        }
+      }
+      throw new IllegalArgumentException(DaemonSettings.TRANSPORT.name() + " must be mqtt or coap, was " + name);
+    }
   }
 
   // Looked up when first used, not when the class loads, so main() configures slf4j-simple first.

@@ -5,12 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 import org.edgefleet.agent.AgentSettings;
 import org.edgefleet.agent.localapi.LocalApiSettings;
+import org.edgefleet.agent.transport.CoapOptions;
 import org.edgefleet.agent.transport.MqttOptions;
 import org.edgefleet.protocol.config.Setting;
 
 /**
  * The daemon's own settings, beside the core's ({@link AgentSettings}) and the MQTT
- * transport's ({@link MqttOptions}): together they are every key its config file may hold.
+ * transports' ({@link MqttOptions}, {@link CoapOptions}): together they are every key its config file may hold.
  */
 public final class DaemonSettings {
 
@@ -31,11 +32,14 @@ public final class DaemonSettings {
   public static final Setting<String> ENROLL_TOKEN = Setting.of("enrollToken", String.class, null,
       "The enrollment token an operator issued (POST /api/v1/enrollment-tokens); needed until the device holds its certificate.");
 
+  public static final Setting<String> TRANSPORT = Setting.of("transport", String.class, "mqtt",
+      "How the agent reaches the fleet server: mqtt (brokerUrl) or coap (coapServerUrl; for devices that cannot hold an MQTT session, docs/coap.md).");
+
   public static final Setting<LocalApiSettings> LOCAL_API = Setting.of("localApi", LocalApiSettings.class, null,
       "The local inference endpoint for the device's other processes, a block of its own keys (docs/local-api.md); absent: off.");
 
   public static final List<Setting<?>> OWN = List.of(TRUST_KEYS, KEY_SET, REVOKED_KEYS, OUTBOX_SYNC_EVERY_COMMIT, ENROLL_URL, ENROLL_TOKEN,
-      LOCAL_API);
+      TRANSPORT, LOCAL_API);
 
   /** Every key of the config file. */
   public static final List<Setting<?>> ALL = all();
@@ -45,6 +49,7 @@ public final class DaemonSettings {
   private static List<Setting<?>> all() {
     List<Setting<?>> all = new ArrayList<>(AgentSettings.ALL);
     all.addAll(MqttOptions.ALL);
+    all.addAll(CoapOptions.ALL);
     all.addAll(OWN);
     return List.copyOf(all);
   }
