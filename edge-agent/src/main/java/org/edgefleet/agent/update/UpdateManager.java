@@ -1,13 +1,10 @@
 package org.edgefleet.agent.update;
 
-import java.util.stream.Collectors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -15,24 +12,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadLocalRandom;
 import org.edgefleet.agent.serving.ModelLoader;
 import org.edgefleet.agent.serving.ModelRegistry;
-import org.edgefleet.agent.transport.ChunkFetcher;
 import org.edgefleet.agent.transport.Transport;
 import org.edgefleet.protocol.bundle.BundleException.Reason;
 import org.edgefleet.protocol.bundle.BundleReader;
-import org.edgefleet.protocol.message.BundleRef;
 import org.edgefleet.protocol.message.DesiredState;
 import org.edgefleet.protocol.message.DeviceEvent.Execution;
 import org.edgefleet.protocol.message.HealthGates;
-import org.edgefleet.protocol.message.MessageException;
 import org.edgefleet.protocol.message.ModelAssignment;
 import org.edgefleet.protocol.message.SlotRole;
-import org.edgefleet.protocol.mqtt.TopicKind;
 import org.edgefleet.protocol.mqtt.Topics;
-import org.edgefleet.protocol.transfer.ChunkMessage;
-import org.edgefleet.protocol.trust.KeySetException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,20 +31,18 @@ import org.slf4j.LoggerFactory;
  * worked through one at a time (one download in flight per device); a newer revision replaces
  * the queue but keeps a download the new revision still wants. A revision counts as applied once
  * every assignment has succeeded or failed for good, so a refused bundle is not fetched forever.
- * A failure of the device's storage (DISK_FULL, IO_ERROR) is not for good: the partial download is
- * deleted so the space returns, the failure is reported, and the assignment is tried again after a
- * backoff, and after a restart (the revision is not applied), until it succeeds or a newer revision
- * replaces it. A download that the free space cannot hold fails at once with DISK_FULL.
+ * A failure of the device's storage (DISK_FULL, IO_ERROR) is not for good: {@link StorageRetries}
+ * tries the assignment again after a backoff, and so does a restart (the revision is not applied),
+ * until it succeeds or a newer revision replaces it. A download that the free space cannot hold
+ * fails at once with DISK_FULL.
  *
- * <p>What a desired state may do is decided by {@link DesiredCheck}. The accepted revision's
- * expiry is watched: when no fresh copy has come by then (a freeze), unfinished work on it stops,
- * the installed models keep running, and "desired state expired" is reported.
+ * <p>This class orchestrates; the parts are: {@link DesiredCheck} decides what a desired state may
+ * do, {@link DesiredStateWatch} watches the accepted revision's expiry (on a freeze, unfinished work
+ * on it stops and the installed models keep running), {@link ChunkIntake} feeds the current
+ * download from the device's chunk topic and the bundle's broadcast, {@link Installer},
+ * {@link RoleStager} and {@link HealthGuard} install, stage and watch what was downloaded.
  *
- * <p>While a bundle downloads, the device subscribes to the bundle's broadcast topic (where the
- * server publishes each chunk once for every device downloading it) and takes chunks from there
- * as from its own chunk topic; {@link Download} asks per device only for what the broadcast missed.
- *
- * <p>Not thread-safe: every method runs on the agent loop.
+ * <p>Not thread-safe: every method runs on the agent loop, and so do the parts it calls.
  */
 public final class UpdateManager {
 
@@ -71,41 +59,30 @@ public final class UpdateManager {
 
   private static final Logger log = LoggerFactory.getLogger(UpdateManager.class);
   private static final String DOWNLOADS = "downloads";
-  private static final String EXPIRED = "desired state expired";
 
   private final String deviceId;
   private final Path dataDir;
   private final AgentTrust trust;
   private final DesiredCheck check;
-  private final Clock clock;
   private final UpdateSettings settings;
-  private final Transport transport;
-  private final Executor loop;
-  private final Topics topics;
-  private final ChunkFetcher fetcher;
   private final SlotStore slots;
   private final ChunkStore chunks;
   private final UpdatePolicy policy;
   private final Installer installer;
   private final EventEmitter events;
-  private final UpdateCounters counters;
   private final Listener listener;
   private final Map<String, String> modelStates = new HashMap<>();
   private final HealthGuard health;
   private final RoleStager roles;
+  private final SavedAgentState state;
+  private final DesiredStateWatch watch;
+  private final ChunkIntake intake;
+  private final StorageRetries retries;
   private HealthGates gates;
 
-  private AgentState state;
   private long workingRevision;
   private Deque<ModelAssignment> queue = new ArrayDeque<>();
   private ModelAssignment current;
-  private Download download;
-  /** Assignments of the working revision that failed for the disk's sake, tried again at {@code retryAtNanos}. */
-  private final List<ModelAssignment> retries = new ArrayList<>();
-  private int retryAttempt;
-  private long retryAtNanos;
-  private boolean stateUnsaved;
-  private boolean expiryReported;
 
   public UpdateManager(String deviceId, Path dataDir, Topics topics, AgentTrust trust, Clock clock, UpdateSettings settings,
       Transport transport, Executor loop, ModelLoader loader, ModelRegistry registry, EventEmitter events, UpdateCounters counters,
@@ -114,14 +91,20 @@ public final class UpdateManager {
     this.dataDir = dataDir;
     this.trust = trust;
     this.check = new DesiredCheck(deviceId, trust, clock);
-    this.clock = clock;
     this.settings = settings;
-    this.transport = transport;
-    this.loop = loop;
-    this.topics = topics;
-    this.fetcher = transport.chunkFetcher(topics.topic(deviceId, TopicKind.BUNDLE_REQUEST));
     this.slots = SlotStore.inDataDir(dataDir);
     this.chunks = new ChunkStore(dataDir.resolve("chunks"));
+    this.intake = new ChunkIntake(deviceId, topics, transport, loop, chunks, settings, counters, new ChunkIntake.Listener() {
+      @Override
+      public void onComplete() {
+        downloaded();
+      }
+
+      @Override
+      public void onStoreFailed(IOException e) {
+        downloadFailed(e);
+      }
+    });
     this.policy = new UpdatePolicy(slots, loader, settings.limits(), settings.agentVersion(), settings.platform());
     this.gates = settings.health();
     this.health = new HealthGuard(deviceId, slots, registry, events, new HealthVetoes(dataDir), () -> gates);
@@ -133,9 +116,10 @@ public final class UpdateManager {
     health.rollBackWith(installer);
     this.roles = new RoleStager(deviceId, installer, registry);
     this.events = events;
-    this.counters = counters;
     this.listener = listener;
-    this.state = AgentState.load(dataDir);
+    this.state = new SavedAgentState(deviceId, dataDir);
+    this.watch = new DesiredStateWatch(deviceId, clock, state, counters, listener::onStateChanged);
+    this.retries = new StorageRetries(deviceId, dataDir, dataDir.resolve(DOWNLOADS), slots, chunks, settings);
     slots.cleanLeftovers();
     AtomicFiles.deleteTree(dataDir.resolve(DOWNLOADS));
   }
@@ -145,7 +129,7 @@ public final class UpdateManager {
   }
 
   public AgentState state() {
-    return state;
+    return state.get();
   }
 
   /** The version of the key set the agent trusts, or null when it trusts fixed keys. */
@@ -164,28 +148,27 @@ public final class UpdateManager {
       log.debug("event=desired_state_empty device={} action=ignore", deviceId);
       return;
     }
-    DesiredCheck.Verdict verdict = check.check(payload, state.acceptedRevision());
-    reportKeySet(check.lastKeySet());
+    DesiredCheck.Verdict verdict = check.check(payload, state.get().acceptedRevision());
+    watch.reportKeySet(check.lastKeySet());
     if (verdict instanceof DesiredCheck.Refused r) {
-      rejectDesired(r.reason(), r.details());
+      watch.rejected(r.reason(), r.details());
       return;
     }
     DesiredState desired;
     if (verdict instanceof DesiredCheck.Same same) {
       desired = same.state();
-      refreshed(desired);
+      watch.refreshed(desired);
       roles.recordOutcomesAsAsked(desired);
       listener.onDesired(desired);
-      if (desired.revision() <= state.appliedRevision() || desired.revision() == workingRevision) {
+      if (desired.revision() <= state.get().appliedRevision() || desired.revision() == workingRevision) {
         log.debug("event=desired_state_known device={} revision={} applied={}", deviceId, desired.revision(),
-            state.appliedRevision());
+            state.get().appliedRevision());
         return;
       }
       // Accepted before a restart or a freeze, and not finished: work on it again.
     } else {
       desired = ((DesiredCheck.Accepted) verdict).state();
-      expiryReported = false;
-      saveState(state.withAccepted(desired.revision(), desired.expiresAt()));
+      watch.accepted(desired);
     }
     listener.onDesired(desired);
     log.info("event=desired_state_accepted device={} revision={} models={}", deviceId, desired.revision(), desired.models().size());
@@ -193,7 +176,6 @@ public final class UpdateManager {
     gates = desired.health() != null ? desired.health() : settings.health();
     queue = new ArrayDeque<>();
     retries.clear();
-    retryAttempt = 0;
     roles.dropUnwanted(desired);
     roles.recordOutcomesAsAsked(desired);
     for (ModelAssignment a : RoleStager.installOrder(desired)) {
@@ -207,61 +189,19 @@ public final class UpdateManager {
       log.info("event=download_abandoned cause=superseded device={} model={} version={}", deviceId, current.name(), current.version());
       modelStates.remove(current.name());
       current = null;
-      endDownload();
+      intake.end();
     }
     next();
   }
 
   /** A frame on the device's own chunk topic (answers to its requests). */
   public void onChunk(byte[] frame) {
-    takeChunk(frame, false);
+    intake.take(frame, false);
   }
 
   /** A frame on a bundle's broadcast topic. */
   public void onBroadcastChunk(byte[] frame) {
-    takeChunk(frame, true);
-  }
-
-  private void takeChunk(byte[] frame, boolean broadcast) {
-    if (download == null) {
-      log.debug("event=chunk_ignored cause=no_download device={}", deviceId);
-      return;
-    }
-    ChunkMessage chunk;
-    try {
-      // Download checks the data against the signed chunk hash: the frame's own hash would be a second hashing.
-      chunk = ChunkMessage.decodeUnchecked(frame, download.ref().chunkSize());
-    } catch (MessageException e) {
-      rejectChunk(e.reason().name(), e.getMessage());
-      return;
-    }
-    if (!chunk.digest().equals(download.ref().digest())) {
-      log.debug("event=chunk_ignored cause=other_bundle device={} digest={}", deviceId, chunk.digest());
-      return;
-    }
-    try {
-      Download.Outcome outcome = broadcast ? download.acceptBroadcast(chunk.index(), chunk.data())
-          : download.accept(chunk.index(), chunk.data());
-      switch (outcome) {
-        case CORRUPT -> {
-          counters.corruptChunk();
-          log.warn("event=chunk_corrupt action=request_again device={} bundle={} index={}", deviceId, chunk.digest(), chunk.index());
-        }
-        case OUT_OF_RANGE -> rejectChunk(MessageException.Reason.INVALID.name(),
-            "index " + chunk.index() + " is beyond the bundle's " + download.ref().chunkCount() + " chunks");
-        case STORED, ALREADY_HELD -> {
-          if (download.isComplete()) {
-            downloaded();
-          }
-        }
-      }
-    } catch (IOException e) {
-      ModelAssignment failed = current;
-      current = null;
-      endDownload();
-      fail(failed, UpdateFailure.io(Execution.DOWNLOAD, e));
-      next();
-    }
+    intake.take(frame, true);
   }
 
   /**
@@ -269,120 +209,42 @@ public final class UpdateManager {
    * before may have been lost with the old connection.
    */
   public void onConnected(long connectedAtNanos) {
-    if (download != null) {
-      download.subscriptionLost();
-      listenToBroadcast();
-      download.resendRequestedBefore(connectedAtNanos);
-    }
-  }
-
-  // Subscribes to the download's broadcast topic; requests wait for the answer (see Download.awaitBroadcast).
-  private void listenToBroadcast() {
-    Download d = download;
-    d.awaitBroadcast();
-    transport.subscribeForNow(topics.bundleChunks(d.ref().digest())).whenComplete((ok, e) -> loop.execute(() -> {
-      if (download != d) {
-        return; // finished or replaced meanwhile
-      }
-      if (e == null) {
-        d.listening();
-      } else {
-        log.debug("event=broadcast_not_joined device={} bundle={} reason=\"{}\"", deviceId, d.ref().digest(), e.getMessage());
-        d.broadcastRefused();
-      }
-    }));
-  }
-
-  // Every end of a download: leave its broadcast.
-  private void endDownload() {
-    if (download != null) {
-      transport.unsubscribe(topics.bundleChunks(download.ref().digest()));
-      download = null;
-    }
+    intake.reconnected(connectedAtNanos);
   }
 
   /** Periodic: re-requests chunks that waited too long, retries what failed for the disk's sake, saves unsaved state. */
   public void tick() {
-    checkExpiry();
-    if (download != null) {
-      download.expire();
-    }
+    watch.checkExpiry(this::stopUnfinishedWork);
+    intake.tick();
     for (HealthGuard.Outcome o : health.tick()) {
       modelStates.put(o.model(), o.modelState());
-      saveState(state.withLastError(o.lastError()));
+      state.save(state.get().withLastError(o.lastError()));
       listener.onStateChanged();
     }
-    if (stateUnsaved) {
-      saveState(state);
-    }
-    if (!retries.isEmpty() && current == null && queue.isEmpty() && System.nanoTime() - retryAtNanos >= 0) {
-      log.info("event=update_retried device={} revision={} attempt={} models={}", deviceId, workingRevision, retryAttempt,
-          String.join(",", retries.stream().map(a -> a.name() + ":" + a.version()).collect(Collectors.toList())));
-      queue.addAll(retries);
-      retries.clear();
-      next();
-    }
-  }
-
-  /** A fresh signature of the accepted revision: its orders hold until the new expiry. */
-  private void refreshed(DesiredState desired) {
-    Instant held = state.acceptedExpiresAt();
-    if (held != null && !desired.expiresAt().isAfter(held)) {
-      return;
-    }
-    AgentState next = state.withAccepted(desired.revision(), desired.expiresAt());
-    if (next.lastError() != null && next.lastError().startsWith(EXPIRED)) {
-      next = next.withLastError(null);
-    }
-    expiryReported = false;
-    saveState(next);
-    listener.onStateChanged();
-  }
-
-  /** A freeze: the accepted revision's newest signed copy expired and no fresher one came. */
-  private void checkExpiry() {
-    Instant expiresAt = state.acceptedExpiresAt();
-    if (expiryReported || expiresAt == null || expiresAt.isAfter(clock.instant())) {
-      return;
-    }
-    expiryReported = true;
-    boolean unfinished = workingRevision > state.appliedRevision();
-    if (unfinished) {
-      if (current != null) {
-        modelStates.remove(current.name());
+    state.saveIfUnsaved();
+    if (current == null && queue.isEmpty()) {
+      List<ModelAssignment> due = retries.takeDue(workingRevision);
+      if (!due.isEmpty()) {
+        queue.addAll(due);
+        next();
       }
-      queue.clear();
-      retries.clear();
-      current = null;
-      endDownload();
-      workingRevision = 0;
     }
-    log.warn("event=desired_state_expired device={} revision={} expired_at={} unfinished_update_stopped={}", deviceId,
-        state.acceptedRevision(), expiresAt, unfinished);
-    saveState(state.withLastError(EXPIRED + ": revision " + state.acceptedRevision() + " expired at " + expiresAt
-        + " and no fresh copy came from the server; the installed models keep running"
-        + (unfinished ? "; the unfinished update stopped" : "")));
-    listener.onStateChanged();
   }
 
-  private void reportKeySet(DesiredCheck.KeySetOutcome outcome) {
-    if (outcome == null) {
-      return;
+  // A freeze: the work left on the expired revision stops; says whether there was any.
+  private boolean stopUnfinishedWork() {
+    if (workingRevision <= state.get().appliedRevision()) {
+      return false;
     }
-    if (outcome.offer() == AgentTrust.Offer.UPDATED) {
-      // The report carries the trusted version: operators see the rotation reach this device.
-      listener.onStateChanged();
-      return;
+    if (current != null) {
+      modelStates.remove(current.name());
     }
-    if (outcome.refusal() == null) {
-      return;
-    }
-    KeySetException e = outcome.refusal();
-    log.warn("event=key_set_refused device={} reason={} details=\"{}\"", deviceId, e.reason(), e.getMessage());
-    if (e.reason() != KeySetException.Reason.VERSION_NOT_NEWER) {
-      saveState(state.withLastError("key set refused: " + e.reason() + ": " + e.getMessage()));
-      listener.onStateChanged();
-    }
+    queue.clear();
+    retries.clear();
+    current = null;
+    intake.end();
+    workingRevision = 0;
+    return true;
   }
 
   private void next() {
@@ -424,13 +286,7 @@ public final class UpdateManager {
       modelStates.put(a.name(), "downloading");
       listener.onStateChanged();
       events.started(a.name(), a.version(), Execution.DOWNLOAD);
-      download = new Download(a.bundle(), chunks, this::request, settings.chunkWindow(),
-          settings.chunkTimeout().toNanos(), System::nanoTime);
-      if (transport.isConnected()) {
-        listenToBroadcast();
-      }
-      download.start();
-      if (download.isComplete()) {
+      if (intake.begin(a.bundle()).isComplete()) {
         downloaded();
       }
     }
@@ -438,6 +294,7 @@ public final class UpdateManager {
 
   private void downloaded() {
     ModelAssignment a = current;
+    Download download = intake.current();
     Path file = dataDir.resolve(DOWNLOADS).resolve(a.bundle().digest() + ".bundle");
     try {
       ChunkStore.Assembly assembly = chunks.assemble(a.bundle(), file);
@@ -466,17 +323,25 @@ public final class UpdateManager {
       deleteQuietly(file);
     }
     current = null;
-    endDownload();
+    intake.end();
     listener.onStateChanged();
     next();
   }
 
+  private void downloadFailed(IOException e) {
+    ModelAssignment failed = current;
+    current = null;
+    intake.end();
+    fail(failed, UpdateFailure.io(Execution.DOWNLOAD, e));
+    next();
+  }
+
   private void finishRevision() {
-    if (workingRevision <= state.appliedRevision() || !retries.isEmpty()) {
+    if (workingRevision <= state.get().appliedRevision() || retries.any()) {
       return;
     }
-    retryAttempt = 0;
-    saveState(state.withApplied(workingRevision));
+    retries.clear();
+    state.save(state.get().withApplied(workingRevision));
     log.info("event=desired_state_applied device={} revision={}", deviceId, workingRevision);
     try {
       Set<String> keep = new HashSet<>(slots.heldChunks());
@@ -492,72 +357,13 @@ public final class UpdateManager {
     UpdateFailure f = failure.classify(dataDir, settings.usableSpace());
     String details = f.getMessage();
     if (f.isTransient()) {
-      // Space first, so that the failure event and the state below can be written.
-      if (UpdateFailure.DISK_FULL.equals(f.reason())) {
-        releaseSpace();
-        details += "; partial download deleted, " + settings.usableSpace().bytes(dataDir) + " bytes usable now, about "
-            + DiskSpace.needed(a.bundle(), 0) + " needed";
-      }
-      long delay = settings.retryBackoff().delayMillis(retryAttempt++, ThreadLocalRandom.current().nextDouble());
-      retryAtNanos = System.nanoTime() + delay * 1_000_000;
-      retries.add(a);
-      details += "; retried in " + delay + " ms";
+      // Space first (after DISK_FULL), so that the failure event and the state below can be written.
+      details += retries.retryLater(a, f);
     }
     events.failed(a.name(), a.version(), f.step(), f.reason(), details);
     modelStates.put(a.name(), "failed: " + f.reason());
-    saveState(state.withLastError(a.name() + " v" + a.version() + " " + f.step().wireName() + " " + f.reason() + ": " + details));
+    state.save(state.get().withLastError(a.name() + " v" + a.version() + " " + f.step().wireName() + " " + f.reason() + ": " + details));
     listener.onStateChanged();
-  }
-
-  /** Deletes what a failed download left: chunks no installed slot holds, assembled files, scratch slots. */
-  private void releaseSpace() {
-    try {
-      int deleted = chunks.retainOnly(new HashSet<>(slots.heldChunks()));
-      AtomicFiles.deleteTree(dataDir.resolve(DOWNLOADS));
-      slots.cleanLeftovers();
-      log.info("event=partial_download_deleted cause=disk_full device={} chunks={} usable={}", deviceId, deleted, settings.usableSpace().bytes(dataDir));
-    } catch (IOException e) {
-      log.warn("event=partial_download_delete_failed device={} reason=\"{}\"", deviceId, e.getMessage());
-    }
-  }
-
-  private void rejectDesired(String reason, String details) {
-    counters.rejectedMessage();
-    log.warn("event=desired_state_rejected device={} reason={} details=\"{}\"", deviceId, reason, details);
-    saveState(state.withLastError("desired state rejected: " + reason + ": " + details));
-    listener.onStateChanged();
-  }
-
-  // Chunk frames are not worth a lastError: a bad one is simply requested again.
-  private void rejectChunk(String reason, String details) {
-    counters.rejectedMessage();
-    log.warn("event=chunk_rejected device={} reason={} details=\"{}\"", deviceId, reason, details);
-  }
-
-  private void request(BundleRef bundle, List<Integer> indexes, boolean listening) {
-    if (!transport.isConnected()) {
-      return; // re-requested on reconnect
-    }
-    fetcher.request(bundle, indexes, listening)
-        .whenComplete((ok, e) -> {
-          if (e != null) {
-            log.debug("event=chunk_request_not_sent action=retry device={} reason=\"{}\"", deviceId, e.getMessage());
-          }
-        });
-  }
-
-  /** Keeps the state in memory at once; a failed save is tried again on every tick until it lands. */
-  private void saveState(AgentState next) {
-    state = next;
-    try {
-      next.save(dataDir);
-      stateUnsaved = false;
-    } catch (IOException e) {
-      if (!stateUnsaved) {
-        log.error("event=state_save_failed action=retry device={} reason=\"{}\"", deviceId, e.getMessage());
-      }
-      stateUnsaved = true;
-    }
   }
 
   private static boolean sameTarget(ModelAssignment a, ModelAssignment b) {
