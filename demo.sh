@@ -78,6 +78,11 @@ for _ in $(seq 1 240); do
   printf '%s' "$STATE" | grep -q '"status":"FINISHED"' && break
   sleep 1
 done
+# The simulator writes a status line every 5 s: wait for one written after the devices switched.
+for _ in $(seq 1 24); do
+  grep -q "active={v1=$DEVICES}" "$DATA/devices.log" && break
+  sleep 0.5
+done
 grep 'connected=' "$DATA/devices.log" | tail -n 1 || true
 
 say "The fleet is running. Dashboard: $API/ (docs/dashboard.md; log in with the token in $TOKEN_FILE). Or try:"
