@@ -50,6 +50,8 @@ final class CoapClients implements AutoCloseable {
     this.blocks = endpoint(0, credentials);
   }
 
+  private static final long ANSWER_WAIT = 30_000L;
+
   private static CoapEndpoint endpoint(int maxBody, Consumer<DtlsConnectorConfig.Builder> credentials) {
     CoapConfig.register();
     UdpConfig.register();
@@ -70,15 +72,24 @@ final class CoapClients implements AutoCloseable {
   }
 
   CoapClient client(String path) {
+    return client(path, ANSWER_WAIT);
+  }
+
+  private CoapClient client(String path, long waitMillis) {
     CoapClient c = new CoapClient(url + path);
     c.setEndpoint(uplink);
-    c.setTimeout(30_000L);
+    c.setTimeout(waitMillis);
     return c;
   }
 
   CoapResponse post(String path, byte[] payload) throws IOException {
+    return post(path, payload, ANSWER_WAIT);
+  }
+
+  /** A POST that waits at most {@code waitMillis} for the answer: for tests that expect none. */
+  CoapResponse post(String path, byte[] payload, long waitMillis) throws IOException {
     try {
-      CoapResponse r = client(path).post(payload, MediaTypeRegistry.APPLICATION_JSON);
+      CoapResponse r = client(path, waitMillis).post(payload, MediaTypeRegistry.APPLICATION_JSON);
       if (r == null) {
         throw new IOException("no answer to POST " + path);
       }
