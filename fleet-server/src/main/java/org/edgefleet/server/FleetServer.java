@@ -244,8 +244,8 @@ public final class FleetServer implements AutoCloseable {
     desiredStates = desired;
     MqttDeviceChannel chunkChannel = new MqttDeviceChannel(transferLink, topics);
     transfer = new TransferService(registry, chunkChannel, new TransferService.Limits(config.get(Settings.CHUNKS_IN_FLIGHT),
-        config.get(Settings.CHUNKS_IN_FLIGHT_PER_DEVICE), config.get(Settings.CHUNK_QUEUE_PER_DEVICE)), chunkBudget(config),
-        broadcastLimits(config), chunkChannel, desired::devicesNaming, transferIo, metrics);
+        config.get(Settings.CHUNKS_IN_FLIGHT_PER_DEVICE), config.get(Settings.CHUNK_QUEUE_PER_DEVICE)), ChunkBudget.Limits.of(config),
+        BundleBroadcasts.Limits.of(config), chunkChannel, desired::devicesNaming, transferIo, metrics);
     toClose.push(transfer);
     devices.addListener(rollouts);
     devices.addListener(desired);
@@ -488,20 +488,9 @@ public final class FleetServer implements AutoCloseable {
     }
   }
 
-  private static BundleBroadcasts.Limits broadcastLimits(ServerConfig config) {
-    return config.get(Settings.BUNDLE_BROADCAST) ? new BundleBroadcasts.Limits(config.get(Settings.BROADCAST_MIN_DEVICES),
-        config.get(Settings.BROADCAST_GATHER), config.get(Settings.BROADCAST_CHUNKS_PER_SECOND)) : null;
-  }
-
   // The embedded broker's rule for bundle broadcast topics; the broker starts before the desired states are loaded.
   private boolean mayReadBundle(String deviceId, String digest) {
     DesiredStateService states = desiredStates;
     return config.get(Settings.BUNDLE_BROADCAST) && states != null && states.names(deviceId, digest);
-  }
-
-  private static ChunkBudget.Limits chunkBudget(ServerConfig config) {
-    return new ChunkBudget.Limits(config.get(Settings.CHUNK_REQUESTS_PER_DEVICE), config.get(Settings.CHUNK_BYTES_PER_DEVICE),
-        config.get(Settings.CHUNK_BYTES_TOTAL), config.get(Settings.CHUNK_REPEAT_BYTES_PER_DEVICE),
-        config.get(Settings.CHUNK_REPEAT_WINDOW).toNanos());
   }
 }

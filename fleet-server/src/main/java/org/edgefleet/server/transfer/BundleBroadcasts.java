@@ -18,6 +18,8 @@ import org.edgefleet.protocol.message.BundleRef;
 import org.edgefleet.protocol.transfer.ChunkMessage;
 import org.edgefleet.server.ThreadPools;
 import org.edgefleet.server.channel.BundleBroadcastChannel;
+import org.edgefleet.server.config.ServerConfig;
+import org.edgefleet.server.config.Settings;
 import org.edgefleet.server.metrics.ServerMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,6 +70,12 @@ public final class BundleBroadcasts implements AutoCloseable {
    * @param chunksPerSecond the pace of a pass
    */
   public record Limits(int minDevices, Duration gather, int chunksPerSecond) {
+    /** The limits the server's settings give ({@code --broadcast-*}), or null with {@code --bundle-broadcast=false}. */
+    public static Limits of(ServerConfig config) {
+      return config.get(Settings.BUNDLE_BROADCAST) ? new Limits(config.get(Settings.BROADCAST_MIN_DEVICES),
+          config.get(Settings.BROADCAST_GATHER), config.get(Settings.BROADCAST_CHUNKS_PER_SECOND)) : null;
+    }
+
     public Limits {
       if (minDevices < 1 || gather.isNegative() || gather.isZero() || chunksPerSecond < 1 || chunksPerSecond > 1000) {
         throw new IllegalArgumentException("broadcast limits: minDevices >= 1, gather > 0, chunksPerSecond 1..1000");

@@ -6,6 +6,8 @@ import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import org.edgefleet.server.config.ServerConfig;
+import org.edgefleet.server.config.Settings;
 
 /**
  * What chunk serving may cost. A chunk request is a hundred bytes and can name 64 chunks, and the
@@ -47,6 +49,13 @@ public final class ChunkBudget {
    */
   public record Limits(long requestsPerSecond, long deviceBytesPerSecond, long totalBytesPerSecond, long repeatBytesPerWindow,
       long repeatWindowNanos) {
+    /** The limits the server's settings give ({@code --chunk-*}). */
+    public static Limits of(ServerConfig config) {
+      return new Limits(config.get(Settings.CHUNK_REQUESTS_PER_DEVICE), config.get(Settings.CHUNK_BYTES_PER_DEVICE),
+          config.get(Settings.CHUNK_BYTES_TOTAL), config.get(Settings.CHUNK_REPEAT_BYTES_PER_DEVICE),
+          config.get(Settings.CHUNK_REPEAT_WINDOW).toNanos());
+    }
+
     public Limits {
       if (requestsPerSecond < 1 || deviceBytesPerSecond < 1 || totalBytesPerSecond < 1 || repeatBytesPerWindow < 1
           || repeatWindowNanos < 1) {
