@@ -1,6 +1,7 @@
 package org.edgefleet.server.ingest;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -130,7 +131,12 @@ public final class DeviceInbox implements DeviceMessages {
           }
           TelemetryService.validate(b);
           devices.seen(deviceId);
-          yield stored(topic, kind, () -> telemetry.ingest(b), attempts);
+          yield stored(topic, kind, () -> telemetry.ingest(b).thenApply(isNew -> {
+            if (isNew) {
+              metrics.telemetryStored(Duration.between(b.to(), Instant.now()));
+            }
+            return isNew;
+          }), attempts);
         }
         case BUNDLE_REQUEST -> {
           ChunkRequest r = MessageCodec.decode(payload, ChunkRequest.class, ChunkRequest.MAX_BYTES);

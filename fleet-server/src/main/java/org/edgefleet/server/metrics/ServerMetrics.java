@@ -12,12 +12,14 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.edgefleet.protocol.mqtt.TopicKind;
 
 /**
@@ -38,7 +40,10 @@ public final class ServerMetrics implements AutoCloseable {
   private final Counter uploadsAccepted;
   private final Counter uploadsRejected;
   private final Counter histogramsSkipped;
+  private final Timer telemetryLag;
   private final JvmGcMetrics gc = new JvmGcMetrics();
+  private static final Duration[] LAG_BUCKETS = Stream.of(50, 100, 250, 500, 1000, 1500, 2000, 3000, 5000, 10_000, 30_000,
+      60_000, 300_000).map(Duration::ofMillis).toArray(Duration[]::new);
   /** Most drift PSI series (model, version, feature) kept, so that cardinality stays bounded. */
   public static final int MAX_DRIFT_SERIES = 2000;
   private final Map<String, AtomicReference<Double>> driftPsi = new ConcurrentHashMap<>();
@@ -71,6 +76,12 @@ public final class ServerMetrics implements AutoCloseable {
     uploadsRejected = Counter.builder("fleet.bundle.uploads").description("Bundle uploads, by result").tag("result", "rejected").register(registry);
     histogramsSkipped = Counter.builder("fleet.telemetry.histograms.skipped")
         .description("Stored latency histograms that did not decode when metrics were merged").register(registry);
+    // Buckets, not client-side percentiles: a scrape's buckets add up across instances and across
+    // time, so "how many batches took over 2 s" is exact over any window a reader chooses.
+    telemetryLag = Timer.builder("fleet.telemetry.ingest.lag")
+        .description("From the end of a telemetry batch's interval (the device's clock) until the server stored it")
+        .serviceLevelObjectives(LAG_BUCKETS).minimumExpectedValue(LAG_BUCKETS[0])
+        .maximumExpectedValue(LAG_BUCKETS[LAG_BUCKETS.length - 1]).register(registry);
     driftSeriesDropped = Counter.builder("fleet.drift.series.dropped")
         .description("Drift PSI updates not shown because " + MAX_DRIFT_SERIES + " series exist").register(registry);
   }
@@ -101,6 +112,14 @@ public final class ServerMetrics implements AutoCloseable {
 
   public void upload(boolean accepted) {
     (accepted ? uploadsAccepted : uploadsRejected).increment();
+  }
+
+  /**
+   * A telemetry batch stored, {@code lag} after its interval ended. A device whose clock runs ahead
+   * shows as no lag (negative lags count as zero), one that runs behind as more.
+   */
+  public void telemetryStored(Duration lag) {
+    telemetryLag.record(lag.isNegative() ? Duration.ZERO : lag);
   }
 
   public void histogramSkipped() {

@@ -145,6 +145,23 @@ class DeviceMessagesTest {
   }
 
   @Test
+  void ingestLagCountsEachStoredBatchOnceFromTheEndOfItsInterval() throws Exception {
+    try (FakeDevice d = new FakeDevice(server.mqttUrl(), "lagging", server.topics())) {
+      byte[] fresh = json("{\"v\":1,\"deviceId\":\"lagging\",\"seq\":1,\"from\":\"%s\",\"to\":\"%s\"}",
+          Instant.now().minusSeconds(10), Instant.now());
+      d.publish(TopicKind.TELEMETRY, fresh);
+      d.publish(TopicKind.TELEMETRY, fresh); // a replay is not stored again, so not timed again
+      d.publish(TopicKind.TELEMETRY, telemetry("lagging", 2, "clf", 5, 0, null)); // its interval ended in January
+      await().atMost(LONG).until(() -> rejected("replayed") == 1);
+      String metrics = api.get("/metrics").body();
+      assertThat(TestServers.metric(metrics, "fleet_telemetry_ingest_lag_seconds_count", null)).isEqualTo(2);
+      assertThat(TestServers.metric(metrics, "fleet_telemetry_ingest_lag_seconds_bucket{le=\"2.0\"}", null)).isEqualTo(1);
+      assertThat(TestServers.metric(metrics, "fleet_telemetry_ingest_lag_seconds_bucket{le=\"300.0\"}", null)).isEqualTo(1);
+      assertThat(TestServers.metric(metrics, "fleet_telemetry_ingest_lag_seconds_bucket{le=\"+Inf\"}", null)).isEqualTo(2);
+    }
+  }
+
+  @Test
   void reportsAreOrderedByArrivalWhateverTheDeviceClockSays() throws Exception {
     try (FakeDevice d = new FakeDevice(server.mqttUrl(), "skewed", server.topics())) {
       Instant now = Instant.now();
