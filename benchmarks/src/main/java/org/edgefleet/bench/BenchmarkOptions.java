@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.edgefleet.bench.coap.CoapTransferBenchmark;
+import org.edgefleet.bench.connected.ConnectedFleetBenchmark;
 import org.edgefleet.bench.footprint.FootprintBenchmark;
 import org.edgefleet.bench.footprint.JvmFlagSet;
 import org.edgefleet.bench.localapi.LocalApiBenchmark;
@@ -101,6 +102,37 @@ final class BenchmarkOptions {
     TelemetryIngestBenchmark.Settings settings(boolean quick) {
       return new TelemetryIngestBenchmark.Settings(pick(messages, quick, 100, 100_000), pick(devices, quick, 5, 100),
           pick(window, quick, 2, 2), quick ? Duration.ofMinutes(1) : Duration.ofMinutes(10));
+    }
+  }
+
+  static final class Connected {
+    @Option(names = "--connected-steps", split = ",",
+        description = "Fleet sizes, devices added step by step (default 2500,5000,7500,10000; quick 10,20)")
+    List<Integer> steps;
+
+    @Option(names = "--connected-interval", description = "Telemetry interval of every agent (default 10s; quick 2s)")
+    Duration interval;
+
+    @Option(names = "--connected-window", description = "CPU measuring window at each step (default 30s; quick 3s)")
+    Duration window;
+
+    @Option(names = "--connected-sustain", description = "Sustained telemetry at the largest step (default 10m; quick 10s)")
+    Duration sustain;
+
+    @Option(names = "--connected-agent-threads", description = "Scheduler threads shared by each step's agents (default 4)")
+    Integer agentThreads;
+
+    ConnectedFleetBenchmark.Settings settings(boolean quick) {
+      List<Integer> sizes = pick(steps, quick, List.of(10, 20), List.of(2500, 5000, 7500, 10_000));
+      for (int i = 1; i < sizes.size(); i++) {
+        if (sizes.get(i) <= sizes.get(i - 1)) {
+          throw new IllegalArgumentException("--connected-steps must grow, step after step: " + sizes);
+        }
+      }
+      return new ConnectedFleetBenchmark.Settings(sizes, pick(interval, quick, Duration.ofSeconds(2), Duration.ofSeconds(10)),
+          pick(window, quick, Duration.ofSeconds(3), Duration.ofSeconds(30)), quick ? Duration.ofSeconds(2) : Duration.ofSeconds(10),
+          pick(sustain, quick, Duration.ofSeconds(10), Duration.ofMinutes(10)), pick(agentThreads, quick, 4, 4),
+          quick ? Duration.ofMinutes(2) : Duration.ofMinutes(10));
     }
   }
 

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.edgefleet.bench.coap.CoapTransferBenchmark;
+import org.edgefleet.bench.connected.ConnectedFleetBenchmark;
 import org.edgefleet.bench.footprint.FootprintBenchmark;
 import org.edgefleet.bench.localapi.LocalApiBenchmark;
 import org.edgefleet.bench.predict.PredictBenchmark;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Mixin;
     description = "Measures EdgeFleet against baselines taken in the same run, because the machines are shared and noisy.",
     subcommands = {BenchmarksCli.All.class, BenchmarksCli.Predict.class, BenchmarksCli.Shadow.class, BenchmarksCli.Rollout.class, BenchmarksCli.Canary.class,
         BenchmarksCli.Telemetry.class, BenchmarksCli.Footprint.class, BenchmarksCli.Quantize.class,
-        BenchmarksCli.Published.class, BenchmarksCli.LocalApi.class, BenchmarksCli.ScaleOut.class, BenchmarksCli.Coap.class})
+        BenchmarksCli.Published.class, BenchmarksCli.LocalApi.class, BenchmarksCli.ScaleOut.class, BenchmarksCli.Coap.class,
+        BenchmarksCli.Connected.class})
 public final class BenchmarksCli implements Runnable {
 
   @CommandLine.Spec
@@ -140,6 +142,19 @@ public final class BenchmarksCli implements Runnable {
     @Override
     List<Named> benchmarks() {
       return List.of(new Named(ScaleOutBenchmark.NAME, dir -> ScaleOutBenchmark.run(dir, options.settings(quick()))));
+    }
+  }
+
+  @Command(name = ConnectedFleetBenchmark.NAME, mixinStandardHelpOptions = true,
+      description = "Thousands of simulated agents connected to one server process: its CPU and memory per 1,000 devices, "
+          + "and the telemetry ingest lag sustained at the largest size (not part of all; 10,000 devices need raised "
+          + "kernel limits, which it checks first).")
+  static final class Connected extends BenchmarkRun {
+    @Mixin BenchmarkOptions.Connected options;
+
+    @Override
+    List<Named> benchmarks() {
+      return List.of(new Named(ConnectedFleetBenchmark.NAME, dir -> ConnectedFleetBenchmark.run(dir, options.settings(quick()))));
     }
   }
 

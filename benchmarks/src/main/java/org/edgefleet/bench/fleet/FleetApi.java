@@ -84,15 +84,34 @@ public final class FleetApi {
     return all;
   }
 
-  /** The value of one unlabelled Prometheus metric, e.g. {@code fleet_devices_known}. */
-  public double prometheus(String metric) throws IOException, InterruptedException {
-    String text = send(HttpRequest.newBuilder(uri("/metrics")).GET()).body();
-    for (String line : text.split("\n")) {
-      if (line.startsWith(metric + " ")) {
-        return Double.parseDouble(line.substring(metric.length() + 1).trim());
+  /** The value of one series, named as the Prometheus text names it, e.g. {@code fleet_devices_known} or {@code x_bucket{le="2.0"}}. */
+  public double prometheus(String series) throws IOException, InterruptedException {
+    Double value = scrape().get(series);
+    if (value == null) {
+      throw new IOException("the server's /metrics has no " + series);
+    }
+    return value;
+  }
+
+  /** Every series of one scrape of {@code /metrics}, by its name with labels as written. */
+  public Map<String, Double> scrape() throws IOException, InterruptedException {
+    Map<String, Double> series = new LinkedHashMap<>();
+    for (String line : send(HttpRequest.newBuilder(uri("/metrics")).GET()).body().split("\n")) {
+      int space = line.lastIndexOf(' ');
+      if (!line.startsWith("#") && space > 0) {
+        series.put(line.substring(0, space), sampleValue(line.substring(space + 1).trim()));
       }
     }
-    throw new IOException("the server's /metrics has no " + metric);
+    return series;
+  }
+
+  // Prometheus writes infinities as +Inf and -Inf, which Double.parseDouble does not read.
+  private static double sampleValue(String text) {
+    return switch (text) {
+      case "+Inf" -> Double.POSITIVE_INFINITY;
+      case "-Inf" -> Double.NEGATIVE_INFINITY;
+      default -> Double.parseDouble(text);
+    };
   }
 
   private JsonNode expect(int status, String what, HttpRequest.Builder request) throws IOException, InterruptedException {
