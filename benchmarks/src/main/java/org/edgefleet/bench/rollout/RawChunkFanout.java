@@ -33,8 +33,9 @@ import org.edgefleet.protocol.transfer.ChunkMessage;
 import org.edgefleet.protocol.transfer.ChunkPlan;
 
 /**
- * The rollout benchmark's baseline: the broker moving the same chunk frames with nothing else in
- * the way. N raw Paho subscribers, one per device id, each on its own chunk topic; one publisher
+ * The rollout benchmark's baselines: the broker moving the same chunk frames with nothing else in
+ * the way, per device ({@link #run}) and as one broadcast ({@link #broadcast}). Per device: N raw
+ * Paho subscribers, one per device id, each on its own chunk topic; one publisher
  * (logged in as the server) sends every frame to every device at QoS 1 with the server's flow
  * limits: at most {@code perDevice} frames unacknowledged per device and {@code total} overall,
  * devices served round-robin. Timed from the first publish until every subscriber has every frame.
@@ -103,6 +104,67 @@ final class RawChunkFanout {
       long all = (long) devices * frames.size();
       // A duplicate delivery must not pass for a missing one: done is when every subscriber has all frames.
       Poll.untilReached("raw fan-out: every subscriber to receive every frame", all, timeout, STALL, Duration.ofMillis(5),
+          () -> complete.getCount() == 0 ? all : Math.min(received.get(), all - 1));
+      return Duration.ofNanos(System.nanoTime() - start);
+    } finally {
+      clients.forEach(PahoClients::closeQuietly);
+      pings.shutdownNow();
+    }
+  }
+
+  /**
+   * The broadcast baseline: every frame published once on one topic that all {@code devices}
+   * subscribers read, at most {@code inFlight} unacknowledged, as the server's broadcast pass
+   * limits itself but without its pacing. Subscribers log in as the server's user: on the embedded
+   * broker no device may read a topic that is not its own or its desired bundle's. Timed from the
+   * first publish until every subscriber holds every frame.
+   */
+  Duration broadcast(String idPrefix, int devices, List<byte[]> frames, int inFlight, Duration timeout) throws Exception {
+    ScheduledExecutorService pings = Executors.newSingleThreadScheduledExecutor();
+    List<MqttAsyncClient> clients = new ArrayList<>();
+    try {
+      CountDownLatch complete = new CountDownLatch(devices);
+      AtomicLong received = new AtomicLong();
+      List<String> ids = new ArrayList<>();
+      for (int d = 0; d < devices; d++) {
+        ids.add(String.format("%s-%04d", idPrefix, d));
+      }
+      clients.addAll(PahoClients.connectAll(brokerUrl, ids, serverUser, serverPassword, 10, pings));
+      String topic = "bench/" + idPrefix + "/broadcast";
+      List<IMqttToken> subscribing = new ArrayList<>();
+      for (MqttAsyncClient c : clients) {
+        c.setCallback(new Receiver(frames.size(), complete, received));
+        subscribing.add(c.subscribe(topic, 1));
+      }
+      for (IMqttToken t : subscribing) {
+        t.waitForCompletion(30_000);
+      }
+      MqttAsyncClient publisher = PahoClients.connect(brokerUrl, idPrefix + "-publisher", serverUser, serverPassword,
+          inFlight + 16, pings);
+      clients.add(publisher);
+      Progress.log(RolloutBenchmark.NAME, devices + " raw broadcast subscribers connected");
+      long start = System.nanoTime();
+      Semaphore unacknowledged = new Semaphore(inFlight);
+      for (byte[] frame : frames) {
+        if (!unacknowledged.tryAcquire(STALL.toMillis(), TimeUnit.MILLISECONDS)) {
+          throw new TimeoutException("raw broadcast: the broker acknowledged nothing for " + STALL.toSeconds() + " s");
+        }
+        MqttMessage m = new MqttMessage(frame);
+        m.setQos(1);
+        publisher.publish(topic, m, null, new IMqttActionListener() {
+          @Override
+          public void onSuccess(IMqttToken token) {
+            unacknowledged.release();
+          }
+
+          @Override
+          public void onFailure(IMqttToken token, Throwable e) {
+            unacknowledged.release(); // the frame is then missing, and the wait below fails saying so
+          }
+        });
+      }
+      long all = (long) devices * frames.size();
+      Poll.untilReached("raw broadcast: every subscriber to receive every frame", all, timeout, STALL, Duration.ofMillis(5),
           () -> complete.getCount() == 0 ? all : Math.min(received.get(), all - 1));
       return Duration.ofNanos(System.nanoTime() - start);
     } finally {

@@ -17,6 +17,7 @@ import org.edgefleet.bench.fleet.BenchServer;
 import org.edgefleet.bench.fleet.ModelBundles;
 import org.edgefleet.server.broker.EmbeddedBroker;
 import org.edgefleet.server.config.Settings;
+import org.edgefleet.server.transfer.BundleBroadcasts;
 import org.edgefleet.sim.DeviceProfile;
 import org.edgefleet.sim.FleetSimulator;
 
@@ -29,23 +30,33 @@ final class RolloutTrial {
   /**
    * What one fleet size measured.
    *
-   * @param rawBefore raw fan-out before the fleet started
-   * @param rawAfter raw fan-out after the fleet stopped
-   * @param allActive from the rollout request until every agent served the new version
-   * @param finished from the rollout request until the server marked the rollout FINISHED
-   * @param chunksSent chunks the server sent, more than {@code devices * frames} when agents asked again
-   * @param steps where the agents' time went, step by step
+   * @param rawBefore raw per-device fan-out before the fleet started
+   * @param rawAfter raw per-device fan-out after the fleet stopped
+   * @param broadcastBefore raw broadcast before the fleet started
+   * @param broadcastAfter raw broadcast after the fleet stopped
+   * @param rollout the rollout's own figures
    */
-  record Result(int devices, int frames, long frameBytes, Duration rawBefore, Duration rawAfter, Duration allActive,
-      Duration finished, long chunksSent, List<UpdateSteps.Step> steps) {
+  record Result(int devices, int frames, long frameBytes, Duration rawBefore, Duration rawAfter, Duration broadcastBefore,
+      Duration broadcastAfter, RolloutTimes rollout) {
 
     Duration baseline() {
       return rawBefore.plus(rawAfter).dividedBy(2);
     }
+
+    Duration broadcastBaseline() {
+      return broadcastBefore.plus(broadcastAfter).dividedBy(2);
+    }
   }
 
-  /** Times of one rollout, both from the rollout request, the chunks the server sent for it, and its steps. */
-  private record RolloutTimes(Duration allActive, Duration finished, long chunksSent, List<UpdateSteps.Step> steps) {}
+  /**
+   * Times of one rollout, both from the rollout request, what the server published for it, and its steps.
+   *
+   * @param chunksSent chunks the server sent to single devices (repairs, when it broadcast)
+   * @param broadcastChunks chunks the server published once for all devices
+   * @param bytesPublished bundle bytes of both kinds the broker acknowledged to the server
+   */
+  record RolloutTimes(Duration allActive, Duration finished, long chunksSent, long broadcastChunks, long bytesPublished,
+      List<UpdateSteps.Step> steps) {}
 
   private static final String NAME = RolloutBenchmark.NAME;
   private static final DeviceProfile PROFILE = new DeviceProfile("bench", Map.of("hw", "bench"), 0, 0);
@@ -77,12 +88,15 @@ final class RolloutTrial {
       RawChunkFanout raw = new RawChunkFanout(server.mqttUrl(), EmbeddedBroker.serverUsername(), server.brokerPassword(),
           server.server().topics());
       Duration before = raw.run("rawa", devices, frames, SERVER_WINDOW, settings.timeout());
-      Progress.log(NAME, devices + " devices: raw fan-out took " + before.toMillis() + " ms");
+      Duration broadcastBefore = raw.broadcast("rawc", devices, frames, BundleBroadcasts.IN_FLIGHT, settings.timeout());
+      Progress.log(NAME, devices + " devices: raw fan-out took " + before.toMillis() + " ms, raw broadcast "
+          + broadcastBefore.toMillis() + " ms");
       RolloutTimes rollout = rollOut(server, devices);
       Duration after = raw.run("rawb", devices, frames, SERVER_WINDOW, settings.timeout());
-      Progress.log(NAME, devices + " devices: raw fan-out again took " + after.toMillis() + " ms");
-      return new Result(devices, frames.size(), frameBytes, before, after, rollout.allActive(), rollout.finished(),
-          rollout.chunksSent(), rollout.steps());
+      Duration broadcastAfter = raw.broadcast("rawd", devices, frames, BundleBroadcasts.IN_FLIGHT, settings.timeout());
+      Progress.log(NAME, devices + " devices: raw fan-out again took " + after.toMillis() + " ms, raw broadcast "
+          + broadcastAfter.toMillis() + " ms");
+      return new Result(devices, frames.size(), frameBytes, before, after, broadcastBefore, broadcastAfter, rollout);
     }
   }
 
@@ -117,10 +131,14 @@ final class RolloutTrial {
       if (counts.path("active").asInt() != devices) {
         throw new IllegalStateException("rollout finished with " + counts + " instead of " + devices + " active");
       }
-      long chunksSent = (long) server.api().prometheus("fleet_transfer_chunks_sent_total");
+      Map<String, Double> metrics = server.api().scrape();
+      long chunksSent = metrics.getOrDefault("fleet_transfer_chunks_sent_total", 0.0).longValue();
+      long broadcastChunks = metrics.getOrDefault("fleet_transfer_broadcast_chunks_total{path=\"broadcast\"}", 0.0).longValue();
+      long bytes = metrics.getOrDefault("fleet_transfer_bytes_sent_total", 0.0).longValue()
+          + metrics.getOrDefault("fleet_transfer_broadcast_bytes_total{path=\"broadcast\"}", 0.0).longValue();
       Progress.log(NAME, devices + " devices: all active after " + allActive.toMillis() + " ms, rollout FINISHED after "
-          + finished.toMillis() + " ms, " + chunksSent + " chunks sent");
-      return new RolloutTimes(allActive, finished, chunksSent, steps.steps(requested));
+          + finished.toMillis() + " ms, " + broadcastChunks + " chunks broadcast and " + chunksSent + " sent to single devices");
+      return new RolloutTimes(allActive, finished, chunksSent, broadcastChunks, bytes, steps.steps(requested));
     } finally {
       Progress.log(NAME, "fleet of " + devices + " closed; it ran " + secondsSince(fleetStart) + " s");
     }

@@ -56,7 +56,7 @@ public final class BundleBroadcasts implements AutoCloseable {
    * Chunks of one pass published and not yet acknowledged. The pass's rate is its pace; this only
    * keeps a stalled broker from piling up reads in memory.
    */
-  static final int IN_FLIGHT = 4;
+  public static final int IN_FLIGHT = 4;
 
   /** The longest a gather window stays open, in gather periods, however many devices keep arriving. */
   static final int MAX_WINDOWS = 4;
