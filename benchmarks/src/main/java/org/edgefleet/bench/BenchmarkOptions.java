@@ -119,7 +119,7 @@ final class BenchmarkOptions {
     @Option(names = "--connected-sustain", description = "Sustained telemetry at the largest step (default 10m; quick 10s)")
     Duration sustain;
 
-    @Option(names = "--connected-agent-threads", description = "Scheduler threads shared by each step's agents (default 4)")
+    @Option(names = "--connected-agent-threads", description = "Scheduler threads shared by each step's agents (default 16)")
     Integer agentThreads;
 
     ConnectedFleetBenchmark.Settings settings(boolean quick) {
@@ -131,7 +131,7 @@ final class BenchmarkOptions {
       }
       return new ConnectedFleetBenchmark.Settings(sizes, pick(interval, quick, Duration.ofSeconds(2), Duration.ofSeconds(10)),
           pick(window, quick, Duration.ofSeconds(3), Duration.ofSeconds(30)), quick ? Duration.ofSeconds(2) : Duration.ofSeconds(10),
-          pick(sustain, quick, Duration.ofSeconds(10), Duration.ofMinutes(10)), pick(agentThreads, quick, 4, 4),
+          pick(sustain, quick, Duration.ofSeconds(10), Duration.ofMinutes(10)), pick(agentThreads, quick, 4, 16),
           quick ? Duration.ofMinutes(2) : Duration.ofMinutes(10));
     }
   }
