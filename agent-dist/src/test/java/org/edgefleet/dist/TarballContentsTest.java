@@ -69,6 +69,28 @@ class TarballContentsTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"x86_64", "aarch64"})
+  void shipsNoSignedJarAndKeepsMultiReleaseJars(String arch) throws Exception {
+    // A signed jar costs the daemon its verification and a manifest of every entry's digest on the heap.
+    List<String> signed = new ArrayList<>();
+    try (Stream<Path> jars = Files.list(unpack(arch).resolve("lib"))) {
+      for (Path jar : jars.toList()) {
+        try (java.util.jar.JarFile j = new java.util.jar.JarFile(jar.toFile())) {
+          Collections.list(j.entries()).stream().map(ZipEntry::getName)
+              .filter(n -> n.startsWith("META-INF/") && (n.endsWith(".SF") || n.endsWith(".RSA") || n.endsWith(".EC")))
+              .forEach(n -> signed.add(jar.getFileName() + "!" + n));
+          if (jar.getFileName().toString().startsWith("bcprov-")) {
+            assertThat(j.isMultiRelease()).as("bcprov stays a multi-release jar").isTrue();
+            assertThat(j.getManifest().getEntries()).as("bcprov's per-entry manifest sections").isEmpty();
+            assertThat(j.getEntry("org/bouncycastle/math/ec/rfc8032/Ed25519.class")).isNotNull();
+          }
+        }
+      }
+    }
+    assertThat(signed).as("signature files in %s's jars", arch).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"x86_64", "aarch64"})
   void carriesTheLocalEndpoint(String arch) throws Exception {
     List<Path> jars;
     try (Stream<Path> lib = Files.list(unpack(arch).resolve("lib"))) {
