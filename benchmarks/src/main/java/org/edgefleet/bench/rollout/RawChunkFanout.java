@@ -45,6 +45,21 @@ final class RawChunkFanout {
   /** Flow limits, as the server's transfer service applies them. */
   record Window(int total, int perDevice) {}
 
+  /**
+   * One raw broadcast: its time, or, when the broker dropped frames for some subscribers (an
+   * unpaced broadcast can overflow its session queues), how many of the frames arrived.
+   */
+  record BroadcastRun(Duration time, long delivered, long expected) {
+
+    boolean complete() {
+      return delivered == expected;
+    }
+
+    String describe() {
+      return complete() ? time.toMillis() + " ms" : "incomplete, " + delivered + " of " + expected + " frames delivered";
+    }
+  }
+
   // A fan-out that moves nothing for this long has stalled (frames lost on the way), not slowed down.
   private static final Duration STALL = Duration.ofSeconds(30);
 
@@ -119,7 +134,7 @@ final class RawChunkFanout {
    * broker no device may read a topic that is not its own or its desired bundle's. Timed from the
    * first publish until every subscriber holds every frame.
    */
-  Duration broadcast(String idPrefix, int devices, List<byte[]> frames, int inFlight, Duration timeout) throws Exception {
+  BroadcastRun broadcast(String idPrefix, int devices, List<byte[]> frames, int inFlight, Duration timeout) throws Exception {
     ScheduledExecutorService pings = Executors.newSingleThreadScheduledExecutor();
     List<MqttAsyncClient> clients = new ArrayList<>();
     try {
@@ -164,9 +179,14 @@ final class RawChunkFanout {
         });
       }
       long all = (long) devices * frames.size();
-      Poll.untilReached("raw broadcast: every subscriber to receive every frame", all, timeout, STALL, Duration.ofMillis(5),
-          () -> complete.getCount() == 0 ? all : Math.min(received.get(), all - 1));
-      return Duration.ofNanos(System.nanoTime() - start);
+      try {
+        Poll.untilReached("raw broadcast: every subscriber to receive every frame", all, timeout, STALL, Duration.ofMillis(5),
+            () -> complete.getCount() == 0 ? all : Math.min(received.get(), all - 1));
+      } catch (TimeoutException e) {
+        Progress.log(RolloutBenchmark.NAME, devices + " devices: " + e.getMessage());
+        return new BroadcastRun(null, Math.min(received.get(), all - 1), all);
+      }
+      return new BroadcastRun(Duration.ofNanos(System.nanoTime() - start), all, all);
     } finally {
       clients.forEach(PahoClients::closeQuietly);
       pings.shutdownNow();

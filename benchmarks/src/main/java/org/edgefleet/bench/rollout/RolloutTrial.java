@@ -7,7 +7,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.edgefleet.agent.EdgeAgentBuilder;
 import org.edgefleet.agent.linux.SqliteOutbox;
 import org.edgefleet.bench.Poll;
@@ -36,15 +38,19 @@ final class RolloutTrial {
    * @param broadcastAfter raw broadcast after the fleet stopped
    * @param rollout the rollout's own figures
    */
-  record Result(int devices, int frames, long frameBytes, Duration rawBefore, Duration rawAfter, Duration broadcastBefore,
-      Duration broadcastAfter, RolloutTimes rollout) {
+  record Result(int devices, int frames, long frameBytes, Duration rawBefore, Duration rawAfter,
+      RawChunkFanout.BroadcastRun broadcastBefore, RawChunkFanout.BroadcastRun broadcastAfter, RolloutTimes rollout) {
 
     Duration baseline() {
       return rawBefore.plus(rawAfter).dividedBy(2);
     }
 
-    Duration broadcastBaseline() {
-      return broadcastBefore.plus(broadcastAfter).dividedBy(2);
+    /** The mean of the raw broadcasts that delivered every frame; empty when neither did. */
+    Optional<Duration> broadcastBaseline() {
+      List<Duration> complete = Stream.of(broadcastBefore, broadcastAfter).filter(RawChunkFanout.BroadcastRun::complete)
+          .map(RawChunkFanout.BroadcastRun::time).toList();
+      return complete.isEmpty() ? Optional.empty()
+          : Optional.of(complete.stream().reduce(Duration.ZERO, Duration::plus).dividedBy(complete.size()));
     }
   }
 
@@ -88,14 +94,14 @@ final class RolloutTrial {
       RawChunkFanout raw = new RawChunkFanout(server.mqttUrl(), EmbeddedBroker.serverUsername(), server.brokerPassword(),
           server.server().topics());
       Duration before = raw.run("rawa", devices, frames, SERVER_WINDOW, settings.timeout());
-      Duration broadcastBefore = raw.broadcast("rawc", devices, frames, BundleBroadcasts.IN_FLIGHT, settings.timeout());
+      RawChunkFanout.BroadcastRun broadcastBefore = raw.broadcast("rawc", devices, frames, BundleBroadcasts.IN_FLIGHT, settings.timeout());
       Progress.log(NAME, devices + " devices: raw fan-out took " + before.toMillis() + " ms, raw broadcast "
-          + broadcastBefore.toMillis() + " ms");
+          + broadcastBefore.describe());
       RolloutTimes rollout = rollOut(server, devices);
       Duration after = raw.run("rawb", devices, frames, SERVER_WINDOW, settings.timeout());
-      Duration broadcastAfter = raw.broadcast("rawd", devices, frames, BundleBroadcasts.IN_FLIGHT, settings.timeout());
+      RawChunkFanout.BroadcastRun broadcastAfter = raw.broadcast("rawd", devices, frames, BundleBroadcasts.IN_FLIGHT, settings.timeout());
       Progress.log(NAME, devices + " devices: raw fan-out again took " + after.toMillis() + " ms, raw broadcast "
-          + broadcastAfter.toMillis() + " ms");
+          + broadcastAfter.describe());
       return new Result(devices, frames.size(), frameBytes, before, after, broadcastBefore, broadcastAfter, rollout);
     }
   }
