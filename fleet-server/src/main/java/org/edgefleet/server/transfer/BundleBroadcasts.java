@@ -2,7 +2,9 @@ package org.edgefleet.server.transfer;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.BitSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -33,12 +35,13 @@ import org.slf4j.LoggerFactory;
  *       was not fed by a broadcast of it yet) opens a <b>gather window</b> of {@code gather}, if at
  *       least {@code minDevices} devices' desired states name the bundle (otherwise no broadcast
  *       could pay off, and requests are served per device at once). Listening requests in the window
- *       are not served: the devices wait for the pass. The window ends once no new device started
+ *       are held: the devices wait for the pass. The window ends once no new device started
  *       listening for {@code gather}, and at the latest {@link #MAX_WINDOWS} times {@code gather}
  *       after it opened, so a rollout's devices are all listening before chunk 0 goes out.
  *   <li>When the window ends, a <b>pass</b> starts if {@code minDevices} devices listened in it;
- *       otherwise the window stays closed (listening requests are served per device) until no
- *       listening request came for a whole {@code gather}.
+ *       otherwise the requests it held are served per device at once, and the window stays closed
+ *       (listening requests are served per device) until no listening request came for a whole
+ *       {@code gather}.
  *   <li>A pass publishes chunks 0 to n-1 in order, one every 1/{@code chunksPerSecond} seconds and
  *       at most {@link #IN_FLIGHT} not yet acknowledged by the broker, and ends when the last one
  *       left flight. It never goes back: what a device missed, or everything for a device that came
@@ -89,8 +92,16 @@ public final class BundleBroadcasts implements AutoCloseable {
     byte[] frame(BundleRef bundle, int index) throws IOException;
   }
 
+  /** Serves chunks to one device on its own chunk topic. */
+  @FunctionalInterface
+  interface PerDevice {
+    void serve(String deviceId, BundleRef bundle, List<Integer> chunks);
+  }
+
   private static final class Gathering {
     final Set<String> devices = new HashSet<>();
+    // The chunks each device asked for in the window: served per device if no pass comes of it.
+    final Map<String, BitSet> held = new HashMap<>();
     final long openedAt;
     long lastNewDevice;
     boolean closed;
@@ -115,6 +126,7 @@ public final class BundleBroadcasts implements AutoCloseable {
 
   private final Limits limits;
   private final Frames frames;
+  private final PerDevice perDevice;
   private final BundleBroadcastChannel channel;
   private final ExecutorService io;
   private final LongSupplier nanoTime;
@@ -128,12 +140,16 @@ public final class BundleBroadcasts implements AutoCloseable {
   private final Map<String, Gathering> gathering = new HashMap<>();
   private final Map<String, Pass> passes = new HashMap<>();
 
-  /** @param devicesNaming how many devices' current desired states name a bundle digest */
-  BundleBroadcasts(Limits limits, Frames frames, BundleBroadcastChannel channel, ExecutorService io, ServerMetrics metrics,
-      LongSupplier nanoTime, ToIntFunction<String> devicesNaming) {
+  /**
+   * @param perDevice serves the requests a gather window held when no pass comes of it
+   * @param devicesNaming how many devices' current desired states name a bundle digest
+   */
+  BundleBroadcasts(Limits limits, Frames frames, PerDevice perDevice, BundleBroadcastChannel channel, ExecutorService io,
+      ServerMetrics metrics, LongSupplier nanoTime, ToIntFunction<String> devicesNaming) {
     this.limits = limits;
     this.devicesNaming = devicesNaming;
     this.frames = frames;
+    this.perDevice = perDevice;
     this.channel = channel;
     this.io = io;
     this.nanoTime = nanoTime;
@@ -148,11 +164,13 @@ public final class BundleBroadcasts implements AutoCloseable {
   }
 
   /**
-   * A listening device asked for chunks of the bundle. Returns the index from which a broadcast
-   * brings the chunks (0 while the gather window is open, the position of a running pass), or -1
-   * when none will: the caller serves per device only the chunks below it.
+   * A listening device asked for {@code chunks} of the bundle. Returns the index from which a
+   * broadcast brings the chunks: the position of a running pass, or 0 while the gather window is
+   * open (the window holds the request: the pass brings the chunks, or they are served per device
+   * when the window ends without one); or -1 when no broadcast will. The caller serves per device
+   * only the chunks below it.
    */
-  int listening(String deviceId, BundleRef bundle) {
+  int listening(String deviceId, BundleRef bundle, List<Integer> chunks) {
     String digest = bundle.digest();
     long now = nanoTime.getAsLong();
     Gathering opened;
@@ -180,6 +198,8 @@ public final class BundleBroadcasts implements AutoCloseable {
       if (g.devices.add(deviceId)) {
         g.lastNewDevice = now;
       }
+      BitSet held = g.held.computeIfAbsent(deviceId, id -> new BitSet(bundle.chunkCount()));
+      chunks.forEach(held::set);
     }
     if (opened != null) {
       try {
@@ -193,6 +213,7 @@ public final class BundleBroadcasts implements AutoCloseable {
 
   private void windowEnded(BundleRef bundle, Gathering g) {
     Pass pass;
+    Map<String, BitSet> held;
     synchronized (this) {
       if (gathering.get(bundle.digest()) != g) {
         return;
@@ -210,15 +231,25 @@ public final class BundleBroadcasts implements AutoCloseable {
       }
       if (g.devices.size() < limits.minDevices()) {
         g.closed = true;
-        LOG.info("event=broadcast_skipped digest={} listening={} min_devices={} action=per_device", bundle.digest(),
-            g.devices.size(), limits.minDevices());
-        return;
+        held = Map.copyOf(g.held);
+        g.held.clear();
+        pass = null;
+      } else {
+        gathering.remove(bundle.digest());
+        held = Map.of();
+        pass = new Pass(bundle);
+        passes.put(bundle.digest(), pass);
       }
-      gathering.remove(bundle.digest());
-      pass = new Pass(bundle);
-      passes.put(bundle.digest(), pass);
     }
-    start(pass, g.devices.size());
+    if (pass != null) {
+      start(pass, g.devices.size());
+      return;
+    }
+    LOG.info("event=broadcast_skipped digest={} listening={} min_devices={} action=per_device", bundle.digest(),
+        g.devices.size(), limits.minDevices());
+    // Answer now what the window held: a device asks again only after its chunk timeout, by when
+    // this window may be forgotten and a new one would hold the device again, and again.
+    held.forEach((device, chunks) -> perDevice.serve(device, bundle, chunks.stream().boxed().toList()));
   }
 
   synchronized int running() {

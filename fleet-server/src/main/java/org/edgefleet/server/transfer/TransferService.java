@@ -96,7 +96,8 @@ public final class TransferService implements DeviceListener, AutoCloseable {
     this.metrics = metrics;
     this.budget = new ChunkBudget(budget, System::nanoTime);
     this.broadcasts = broadcast == null ? null
-        : new BundleBroadcasts(broadcast, this::frame, broadcastChannel, io, metrics, System::nanoTime, devicesNaming);
+        : new BundleBroadcasts(broadcast, this::frame, this::serveHeld, broadcastChannel, io, metrics, System::nanoTime,
+            devicesNaming);
     for (ChunkBudget.Refusal r : ChunkBudget.Refusal.values()) {
       refused.put(r, metrics.counter("fleet.transfer.chunks.refused", "Requested chunks not served because a budget was used, by budget",
           "reason", r.label()));
@@ -117,7 +118,6 @@ public final class TransferService implements DeviceListener, AutoCloseable {
       LOG.debug("event=chunk_request_unknown_digest device={} digest={}", deviceId, request.digest());
       return;
     }
-    String digest = request.digest();
     int count = v.get().bundle().chunkCount();
     if (request.chunks().stream().anyMatch(i -> i >= count)) {
       metrics.rejected(RejectReason.INVALID);
@@ -125,13 +125,24 @@ public final class TransferService implements DeviceListener, AutoCloseable {
       return;
     }
     // Chunks from here on come by a broadcast: a listening device is not sent them twice.
-    int broadcastFrom = request.listening() && broadcasts != null ? broadcasts.listening(deviceId, v.get().bundle()) : -1;
+    BundleRef bundle = v.get().bundle();
+    int broadcastFrom = request.listening() && broadcasts != null ? broadcasts.listening(deviceId, bundle, request.chunks()) : -1;
+    queue(deviceId, bundle, request.chunks(), broadcastFrom, true);
+  }
+
+  // A gather window ended without a pass: what its devices asked for in it, as if asked now (each request was counted then).
+  private void serveHeld(String deviceId, BundleRef bundle, List<Integer> chunks) {
+    queue(deviceId, bundle, chunks, -1, false);
+  }
+
+  private void queue(String deviceId, BundleRef bundle, List<Integer> asked, int broadcastFrom, boolean newRequest) {
+    String digest = bundle.digest();
     int dropped = 0;
     Map<ChunkBudget.Refusal, Integer> over = new EnumMap<>(ChunkBudget.Refusal.class);
     List<Send> sends;
     synchronized (this) {
-      List<Integer> wanted = request.chunks();
-      if (!budget.admitRequest(deviceId)) {
+      List<Integer> wanted = asked;
+      if (newRequest && !budget.admitRequest(deviceId)) {
         over.put(ChunkBudget.Refusal.REQUEST_RATE, wanted.size());
         wanted = List.of();
       }
@@ -146,7 +157,7 @@ public final class TransferService implements DeviceListener, AutoCloseable {
           dropped++;
           continue;
         }
-        ChunkBudget.Refusal refusal = budget.charge(deviceId, c.digest(), index, v.get().bundle().chunkLength(index));
+        ChunkBudget.Refusal refusal = budget.charge(deviceId, c.digest(), index, bundle.chunkLength(index));
         if (refusal != null) {
           over.merge(refusal, 1, Integer::sum);
           continue;

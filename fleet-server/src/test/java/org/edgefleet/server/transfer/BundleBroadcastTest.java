@@ -153,6 +153,25 @@ class BundleBroadcastTest {
     assertThat(metric("fleet_transfer_broadcast_passes_total", "broadcast")).isZero();
   }
 
+  /**
+   * A device that comes back after a pass (its link was lost, or it was killed) and listens alone:
+   * it asks again only after its chunk timeout, longer than the window is remembered, so each ask
+   * used to open a new window that held it, and it never got a chunk. The window answers what it held.
+   */
+  @Test
+  void aListeningRequestHeldByAWindowThatEndsWithoutAPassIsServedWithoutBeingAskedAgain() throws Exception {
+    start(UnaryOperator.identity());
+    List<FakeDevice> fleet = devices("rpi4", "d-0", "d-1", "d-2");
+    BundleRef ref = rollOut(fleet.get(0));
+    FakeDevice back = fleet.get(0);
+    back.subscribeBroadcast(ref.digest());
+    List<Integer> missing = IntStream.range(0, Math.min(64, ref.chunkCount())).boxed().toList();
+    back.requestListening(ref.digest(), missing);
+    await().atMost(LONG).until(() -> back.chunksReceived(ref.digest()) == missing.size());
+    assertThat(metric("fleet_transfer_broadcast_passes_total", "broadcast")).isZero();
+    assertThat(back.chunkFrames()).as("each held chunk served once").isEqualTo(missing.size());
+  }
+
   @Test
   void withBroadcastOffNoDeviceMaySubscribeAndListeningRequestsAreServedPerDevice() throws Exception {
     start(c -> c.set(Settings.BUNDLE_BROADCAST, false));
