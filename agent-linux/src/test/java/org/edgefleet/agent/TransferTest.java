@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -14,6 +13,7 @@ import org.edgefleet.agent.testkit.TestAgents;
 import org.edgefleet.agent.testkit.TestBroker;
 import org.edgefleet.agent.testkit.TestBundles;
 import org.edgefleet.agent.testkit.TestServer;
+import org.edgefleet.agent.testkit.WrittenChunks;
 import org.edgefleet.protocol.message.BundleRef;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -111,12 +111,7 @@ class TransferTest {
   }
 
   private long storedChunks() throws IOException {
-    Path chunks = dir.resolve("agent").resolve("chunks");
-    if (!Files.exists(chunks)) {
-      return 0;
-    }
-    try (Stream<Path> files = Files.walk(chunks)) {
-      return files.filter(Files::isRegularFile).filter(p -> !p.toString().endsWith(".part")).count();
-    }
+    return WrittenChunks.in(dir.resolve("agent"));
   }
+
 }
