@@ -4,18 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.LongStream;
-import java.util.stream.Stream;
 import org.edgefleet.agent.testkit.SmallDisk;
 import org.edgefleet.agent.testkit.TestAgents;
 import org.edgefleet.agent.testkit.TestBroker;
 import org.edgefleet.agent.testkit.TestBundles;
 import org.edgefleet.agent.testkit.TestServer;
+import org.edgefleet.agent.testkit.WrittenChunks;
 import org.edgefleet.protocol.message.BundleRef;
 import org.edgefleet.protocol.message.DeviceEvent;
 import org.edgefleet.protocol.message.DeviceEvent.Execution;
@@ -144,12 +143,7 @@ class DiskFullUpdateTest {
   }
 
   private long storedChunks() throws IOException {
-    Path chunks = disk.dir().resolve("agent").resolve("chunks");
-    if (!Files.exists(chunks)) {
-      return 0;
-    }
-    try (Stream<Path> files = Files.walk(chunks)) {
-      return files.filter(Files::isRegularFile).filter(p -> !p.toString().endsWith(".part")).count();
-    }
+    return WrittenChunks.in(disk.dir().resolve("agent"));
   }
+
 }

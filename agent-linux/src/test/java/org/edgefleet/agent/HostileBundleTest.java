@@ -193,7 +193,7 @@ class HostileBundleTest {
     BundleRef lying = new BundleRef(Sha256.hex(new byte[] {1, 2, 3}), honest.size(), honest.chunkSize(), honest.chunkHashes());
     server.serve(lying, Files.readAllBytes(bundle));
     DeviceEvent e = publishAndAwaitFailure(TestServer.assignment(MODEL, 14, lying, false), 14);
-    assertThat(e.execution()).isEqualTo(Execution.DOWNLOAD);
+    assertThat(e.execution()).isEqualTo(Execution.VERIFY);
     assertThat(e.reason()).isEqualTo("HASH_MISMATCH");
   }
 

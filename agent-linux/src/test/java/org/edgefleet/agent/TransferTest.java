@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.nio.file.Files;
+import java.io.RandomAccessFile;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -14,13 +14,15 @@ import org.edgefleet.agent.testkit.TestAgents;
 import org.edgefleet.agent.testkit.TestBroker;
 import org.edgefleet.agent.testkit.TestBundles;
 import org.edgefleet.agent.testkit.TestServer;
+import org.edgefleet.agent.testkit.WrittenChunks;
 import org.edgefleet.protocol.message.BundleRef;
+import org.edgefleet.protocol.message.DeviceEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Chunked transfer under faults: a broker restart mid-way and chunks corrupted on the way. */
+/** Chunked transfer under faults: a broker restart mid-way, chunks corrupted on the way or on the device's disk. */
 class TransferTest {
 
   static final String MODEL = "vibration";
@@ -110,13 +112,37 @@ class TransferTest {
         .containsExactlyInAnyOrderElementsOf(Stream.iterate(firstPart, i -> i + 1).limit(ref.chunkCount() - firstPart).toList());
   }
 
-  private long storedChunks() throws IOException {
-    Path chunks = dir.resolve("agent").resolve("chunks");
-    if (!Files.exists(chunks)) {
-      return 0;
+  @Test
+  void aScratchFileDamagedOnDiskIsMendedByFetchingTheDamagedChunksAgain() throws Exception {
+    BundleRef ref = server.serve(bundles.spec(MODEL, 1).padding(20_000).write(), TestAgents.CHUNK_SIZE);
+    int last = ref.chunkCount() - 1;
+    server.gate(index -> index != last);
+    agent.start();
+    server.publishDesired("dev-t", 1, TestServer.assignment(MODEL, 1, ref, false));
+    await().atMost(WAIT).until(() -> storedChunks() == last);
+
+    // What a power loss leaves: the chunk map counts chunk 2, its data is not what was written.
+    agent.close();
+    Path scratch = dir.resolve("agent").resolve("downloads").resolve(ref.digest() + ".bundle");
+    try (RandomAccessFile f = new RandomAccessFile(scratch.toFile(), "rw")) {
+      f.seek(2L * ref.chunkSize() + 7);
+      f.write(new byte[32]);
     }
-    try (Stream<Path> files = Files.walk(chunks)) {
-      return files.filter(Files::isRegularFile).filter(p -> !p.toString().endsWith(".part")).count();
-    }
+    int after = server.nextEpoch();
+    server.gate(index -> true);
+    agent = TestAgents.builder("dev-t", dir.resolve("agent"), broker.url()).build();
+    agent.start();
+
+    await().atMost(WAIT).until(() -> agent.activeVersion(MODEL).orElse(0) == 1);
+    assertThat(server.requests().stream().filter(r -> r.epoch() == after).map(TestServer.Request::index))
+        .as("the missing chunk, then the damaged one found at verification").containsOnly(last, 2).contains(2);
+    assertThat(server.events("dev-t")).noneMatch(e -> e.result() == DeviceEvent.Result.FAILURE);
+    assertThat(server.events("dev-t").stream().filter(e -> e.execution() == DeviceEvent.Execution.DOWNLOAD
+        && e.result() == DeviceEvent.Result.STARTED)).as("first start, restart, fetching the damaged chunk").hasSize(3);
   }
+
+  private long storedChunks() throws IOException {
+    return WrittenChunks.in(dir.resolve("agent"));
+  }
+
 }

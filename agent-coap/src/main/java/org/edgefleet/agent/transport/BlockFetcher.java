@@ -113,7 +113,8 @@ public final class BlockFetcher implements ChunkFetcher {
   private void next(Partial p) {
     if (p.nextBlock > p.lastBlock()) {
       partials.remove(p.key());
-      sink.chunk(new ChunkMessage(p.bundle.digest(), p.index, p.data).encode());
+      // Framed with the signed hash, not a new one: the agent checks the data against that hash once.
+      sink.chunk(new ChunkMessage(p.bundle.digest(), p.index, p.data).encode(p.bundle.chunkHashes().get(p.index)));
       return;
     }
     int num = p.nextBlock;

@@ -40,28 +40,29 @@ final class ChunkIntake {
   private final Executor loop;
   private final Topics topics;
   private final ChunkFetcher fetcher;
-  private final ChunkStore chunks;
   private final UpdateSettings settings;
   private final UpdateCounters counters;
   private final Listener listener;
   private Download download;
 
-  ChunkIntake(String deviceId, Topics topics, Transport transport, Executor loop, ChunkStore chunks, UpdateSettings settings,
+  ChunkIntake(String deviceId, Topics topics, Transport transport, Executor loop, UpdateSettings settings,
       UpdateCounters counters, Listener listener) {
     this.deviceId = deviceId;
     this.transport = transport;
     this.loop = loop;
     this.topics = topics;
     this.fetcher = transport.chunkFetcher(topics.topic(deviceId, TopicKind.BUNDLE_REQUEST));
-    this.chunks = chunks;
     this.settings = settings;
     this.counters = counters;
     this.listener = listener;
   }
 
-  /** Starts downloading {@code bundle}; the returned download may be complete at once (all chunks stored before). */
-  Download begin(BundleRef bundle) {
-    download = new Download(bundle, chunks, this::request, settings.chunkWindow(), settings.chunkTimeout().toNanos(),
+  /**
+   * Starts downloading into {@code scratch}, which this intake closes when the download ends; the
+   * returned download may be complete at once (every chunk written before, or held for another bundle).
+   */
+  Download begin(ScratchBundle scratch) {
+    download = new Download(scratch, this::request, settings.chunkWindow(), settings.chunkTimeout().toNanos(),
         System::nanoTime);
     if (transport.isConnected()) {
       listenToBroadcast();
@@ -129,10 +130,15 @@ final class ChunkIntake {
     }
   }
 
-  /** Every end of a download: leave its broadcast. */
+  /** Every end of a download: leave its broadcast and close its scratch file (which stays on disk). */
   void end() {
     if (download != null) {
       transport.unsubscribe(topics.bundleChunks(download.ref().digest()));
+      try {
+        download.scratch().close();
+      } catch (IOException e) {
+        log.debug("event=scratch_close_failed device={} bundle={} reason=\"{}\"", deviceId, download.ref().digest(), e.getMessage());
+      }
       download = null;
     }
   }

@@ -1,117 +1,112 @@
 package org.edgefleet.agent.update;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Collection;
 import java.util.Set;
 import org.edgefleet.protocol.message.BundleRef;
-import org.edgefleet.protocol.trust.Hex;
-import org.edgefleet.protocol.trust.Sha256;
 
 /**
- * Bundle chunks by SHA-256, {@code chunks/ab/abcd...}: a chunk held for one bundle is never
- * fetched again for another, nor after a restart. Chunks are not synced one by one (that would
- * cost a disk flush per 64 KiB); instead each is checked against its hash when a bundle is
- * assembled, and a chunk torn by a crash is deleted and fetched again.
+ * The chunks the agent holds, by content: those of the bundle being downloaded, in its
+ * {@link ScratchBundle} ({@code downloads/{digest}.bundle} and its map {@code {digest}.chunks}),
+ * and those of the installed bundles, whose verified files are kept ({@code bundles/{digest}}), so
+ * a chunk held for one bundle is never fetched again for another, nor after a restart.
  */
 public final class ChunkStore {
 
-  /** The assembled bundle's digest, or the chunks that were bad and must be fetched again. */
-  public record Assembly(String digest, long size, List<Integer> badChunks) {}
+  private static final String SCRATCH = ".bundle";
+  private static final String MAP = ".chunks";
 
-  private final Path dir;
+  private final Path downloads;
+  private final Path bundles;
 
-  public ChunkStore(Path dir) {
-    this.dir = dir;
+  public ChunkStore(Path downloads, Path bundles) {
+    this.downloads = downloads;
+    this.bundles = bundles;
   }
 
-  public boolean has(String hash) {
-    return Files.isRegularFile(path(hash));
-  }
-
-  public void put(String hash, byte[] data) throws IOException {
-    Path target = path(hash);
-    Files.createDirectories(target.getParent());
-    Path tmp = Files.createTempFile(target.getParent(), hash.substring(0, 8), ".part");
+  /**
+   * Opens the scratch file of {@code ref}, going on with what an earlier attempt wrote, and copies
+   * into it the chunks the {@code installed} bundles hold. Copied chunks are not hashed again: the
+   * bundle they come from was verified when installed, and damage since fails the new bundle's digest.
+   */
+  ScratchBundle open(BundleRef ref, Collection<BundleRef> installed) throws IOException {
+    ScratchBundle scratch = ScratchBundle.open(ref, scratchFile(ref.digest()), downloads.resolve(ref.digest() + MAP));
     try {
-      Files.write(tmp, data);
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
+      for (BundleRef held : installed) {
+        if (scratch.isComplete()) {
+          break;
+        }
+        copyShared(held, scratch);
+      }
+    } catch (IOException e) {
+      scratch.close();
+      throw e;
     }
+    return scratch;
   }
 
-  /** Writes the bundle's chunks in order into {@code target} and syncs it. */
-  public Assembly assemble(BundleRef ref, Path target) throws IOException {
-    Files.createDirectories(target.toAbsolutePath().getParent());
-    MessageDigest whole = Sha256.newDigest();
-    List<Integer> bad = new ArrayList<>();
-    long size = 0;
-    try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      for (int i = 0; i < ref.chunkCount(); i++) {
-        String hash = ref.chunkHashes().get(i);
-        byte[] data = read(hash);
-        if (data == null || data.length != ref.chunkLength(i) || !Sha256.hex(data).equals(hash)) {
-          Files.deleteIfExists(path(hash));
-          bad.add(i);
+  /** Bytes of {@code ref} already written into its scratch file by an earlier attempt. */
+  long writtenBytes(BundleRef ref) throws IOException {
+    return ScratchBundle.writtenBytes(ref, scratchFile(ref.digest()), downloads.resolve(ref.digest() + MAP));
+  }
+
+  /** After its bundle was installed: keeps the scratch file (a rename, no copy) as the source of chunks for later bundles. */
+  void keep(ScratchBundle scratch) throws IOException {
+    scratch.closeAndForgetMap();
+    Files.createDirectories(bundles);
+    Files.move(scratch.file(), bundles.resolve(scratch.ref().digest()), StandardCopyOption.ATOMIC_MOVE,
+        StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** Deletes every kept bundle and scratch file whose digest is not in {@code keep}; returns how many. */
+  int retainOnly(Set<String> keep) throws IOException {
+    return retainOnly(bundles, keep) + retainOnly(downloads, keep);
+  }
+
+  private void copyShared(BundleRef held, ScratchBundle scratch) throws IOException {
+    Path file = bundles.resolve(held.digest());
+    if (!Files.isRegularFile(file)) {
+      return;
+    }
+    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+      for (int j = 0; j < held.chunkCount(); j++) {
+        int index = scratch.unwrittenIndexOf(held.chunkHashes().get(j));
+        if (index < 0 || held.chunkLength(j) != scratch.ref().chunkLength(index)) {
           continue;
         }
-        if (bad.isEmpty()) {
-          whole.update(data);
-          ByteBuffer b = ByteBuffer.wrap(data);
-          while (b.hasRemaining()) {
-            out.write(b);
-          }
-          size += data.length;
+        byte[] chunk = ScratchBundle.read(in, (long) j * held.chunkSize(), held.chunkLength(j));
+        if (chunk == null) {
+          return; // the kept file is short: the rest comes from the server
         }
+        scratch.put(index, chunk);
       }
-      out.force(true);
     }
-    if (!bad.isEmpty()) {
-      Files.deleteIfExists(target);
-    }
-    return new Assembly(Hex.encode(whole.digest()), size, List.copyOf(bad));
   }
 
-  /** Deletes every chunk not in {@code keep}. */
-  public int retainOnly(Set<String> keep) throws IOException {
+  private Path scratchFile(String digest) {
+    return downloads.resolve(digest + SCRATCH);
+  }
+
+  private static int retainOnly(Path dir, Set<String> keep) throws IOException {
     if (!Files.isDirectory(dir)) {
       return 0;
     }
     int deleted = 0;
-    try (DirectoryStream<Path> fans = Files.newDirectoryStream(dir, Files::isDirectory)) {
-      for (Path fan : fans) {
-        try (DirectoryStream<Path> chunks = Files.newDirectoryStream(fan)) {
-          for (Path c : chunks) {
-            if (!keep.contains(c.getFileName().toString()) && Files.deleteIfExists(c)) {
-              deleted++;
-            }
-          }
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path f : files) {
+        String name = f.getFileName().toString();
+        int dot = name.indexOf('.');
+        if (!keep.contains(dot < 0 ? name : name.substring(0, dot)) && Files.deleteIfExists(f)) {
+          deleted++;
         }
       }
     }
     return deleted;
-  }
-
-  private byte[] read(String hash) throws IOException {
-    try {
-      return Files.readAllBytes(path(hash));
-    } catch (NoSuchFileException e) {
-      return null;
-    }
-  }
-
-  private Path path(String hash) {
-    return dir.resolve(hash.substring(0, 2)).resolve(hash);
   }
 }

@@ -1,5 +1,6 @@
 package org.edgefleet.agent.update;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import org.edgefleet.agent.UsableSpace;
 import org.edgefleet.protocol.message.BundleRef;
@@ -7,9 +8,9 @@ import org.edgefleet.protocol.message.DeviceEvent.Execution;
 
 /**
  * How much room an update needs and whether a write failed because the disk is full. A download
- * holds the bundle twice for a moment (its chunks and the assembled file) and the extracted files
- * once more, so it needs about three times the bundle's size, less the chunks already held, plus a
- * margin for what else the agent writes meanwhile (outbox, state files).
+ * holds the bundle in its scratch file and, once extracted, its files once more, so it needs about
+ * twice the bundle's size, less what an earlier attempt wrote into the scratch file, plus a margin
+ * for what else the agent writes meanwhile (outbox, state files).
  */
 final class DiskSpace {
 
@@ -19,24 +20,24 @@ final class DiskSpace {
 
   private DiskSpace() {}
 
-  /** The room a download and install of {@code ref} takes, of which {@code heldBytes} are already on disk. */
-  static long needed(BundleRef ref, long heldBytes) {
-    return Math.max(0, ref.size() - heldBytes) + 2 * ref.size() + MARGIN_BYTES;
+  /** The room a download and install of {@code ref} takes, of which {@code writtenBytes} are already on disk. */
+  static long needed(BundleRef ref, long writtenBytes) {
+    return Math.max(0, ref.size() - writtenBytes) + ref.size() + MARGIN_BYTES;
   }
 
   /** Fails at once, with DISK_FULL, when the disk cannot hold the download and install of {@code ref}. */
   static void check(BundleRef ref, ChunkStore chunks, Path dataDir, UsableSpace space) throws UpdateFailure {
-    long held = 0;
-    for (int i = 0; i < ref.chunkCount(); i++) {
-      if (chunks.has(ref.chunkHashes().get(i))) {
-        held += ref.chunkLength(i);
-      }
+    long written;
+    try {
+      written = chunks.writtenBytes(ref);
+    } catch (IOException e) {
+      written = 0; // an unreadable scratch file is started again
     }
-    long needed = needed(ref, held);
+    long needed = needed(ref, written);
     long usable = space.bytes(dataDir);
     if (usable >= 0 && usable < needed) {
       throw new UpdateFailure(Execution.DOWNLOAD, UpdateFailure.DISK_FULL, "bundle of " + ref.size()
-          + " bytes needs about " + needed + " bytes free (chunks, assembled file, extracted files, margin), "
+          + " bytes needs about " + needed + " bytes free (scratch file, extracted files, margin), "
           + usable + " usable in " + dataDir);
     }
   }

@@ -35,7 +35,7 @@ final class Download {
   enum Outcome { STORED, ALREADY_HELD, CORRUPT, OUT_OF_RANGE }
 
   private final BundleRef ref;
-  private final ChunkStore store;
+  private final ScratchBundle scratch;
   private final Requester requester;
   private final int window;
   private final long timeoutNanos;
@@ -52,9 +52,9 @@ final class Download {
   private int broadcastPassed = -1;
   private long lastBroadcastNanos;
 
-  Download(BundleRef ref, ChunkStore store, Requester requester, int window, long timeoutNanos, LongSupplier nanoTime) {
-    this.ref = ref;
-    this.store = store;
+  Download(ScratchBundle scratch, Requester requester, int window, long timeoutNanos, LongSupplier nanoTime) {
+    this.ref = scratch.ref();
+    this.scratch = scratch;
     this.requester = requester;
     this.window = window;
     this.timeoutNanos = timeoutNanos;
@@ -65,9 +65,14 @@ final class Download {
     return ref;
   }
 
+  /** Where the chunks go: the bundle file verified and extracted once complete. */
+  ScratchBundle scratch() {
+    return scratch;
+  }
+
   void start() {
     for (int i = 0; i < ref.chunkCount(); i++) {
-      if (store.has(ref.chunkHashes().get(i))) {
+      if (scratch.has(i)) {
         reused++;
       } else {
         wanted.add(i);
@@ -120,7 +125,7 @@ final class Download {
     return accept(index, data);
   }
 
-  /** Chunks the assembly found damaged on disk: fetch them again. */
+  /** Chunks found damaged on disk after the bundle failed to verify: fetch them again. */
   void refetch(List<Integer> chunks) {
     wanted.addAll(chunks);
     pump();
@@ -142,8 +147,8 @@ final class Download {
       return Outcome.CORRUPT;
     }
     Outcome outcome = Outcome.ALREADY_HELD;
-    if (!store.has(hash)) {
-      store.put(hash, data);
+    if (!scratch.has(index)) {
+      scratch.put(index, data);
       fetched++;
       outcome = Outcome.STORED;
     }
@@ -201,7 +206,7 @@ final class Download {
     long now = nanoTime.getAsLong();
     while (inFlight.size() < window && !wanted.isEmpty() && (!following || wanted.first() < broadcastPassed)) {
       int i = wanted.pollFirst();
-      if (store.has(ref.chunkHashes().get(i))) {
+      if (scratch.has(i)) {
         continue; // another index with the same content arrived meanwhile
       }
       inFlight.put(i, now);

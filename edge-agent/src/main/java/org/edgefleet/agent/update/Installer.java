@@ -70,6 +70,11 @@ final class Installer {
     try {
       scratch = slots.newScratch(name);
       VerifiedBundle verified = verify(bundle, scratch);
+      if (!verified.digest().equals(a.bundle().digest())) {
+        // The reader computes the digest in its one pass over the bundle: nothing hashes the whole bundle before.
+        throw new UpdateFailure(Execution.VERIFY, Reason.HASH_MISMATCH, "bundle has digest " + verified.digest()
+            + " but the desired state names " + a.bundle().digest());
+      }
       Manifest m = verified.manifest();
       policy.checkInstallable(a, m);
       events.succeeded(name, a.version(), Execution.VERIFY, "signed by key " + m.keyId() + ", " + m.files().size()

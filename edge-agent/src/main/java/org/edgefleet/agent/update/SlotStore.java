@@ -160,15 +160,22 @@ public final class SlotStore {
     }
   }
 
-  /** The chunk hashes of every installed bundle: what the chunk store keeps for reuse. */
-  public Set<String> heldChunks() throws IOException {
-    Set<String> held = new HashSet<>();
+  /** The bundle of every installed slot: the chunks the agent keeps for reuse. */
+  public List<BundleRef> heldBundles() throws IOException {
+    List<BundleRef> held = new ArrayList<>();
     for (String model : models()) {
       for (SlotInfo s : slots(model).values()) {
-        held.addAll(s.bundle().chunkHashes());
+        held.add(s.bundle());
       }
     }
     return held;
+  }
+
+  /** The digests of {@code bundles}. */
+  public static Set<String> digests(List<BundleRef> bundles) {
+    Set<String> digests = new HashSet<>();
+    bundles.forEach(b -> digests.add(b.digest()));
+    return digests;
   }
 
   private static <T> T readJson(Path file, Class<T> type) throws IOException {

@@ -3,7 +3,6 @@ package org.edgefleet.agent.update;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
@@ -25,7 +24,6 @@ final class StorageRetries {
 
   private final String deviceId;
   private final Path dataDir;
-  private final Path downloads;
   private final SlotStore slots;
   private final ChunkStore chunks;
   private final UpdateSettings settings;
@@ -33,10 +31,9 @@ final class StorageRetries {
   private int attempt;
   private long dueAtNanos;
 
-  StorageRetries(String deviceId, Path dataDir, Path downloads, SlotStore slots, ChunkStore chunks, UpdateSettings settings) {
+  StorageRetries(String deviceId, Path dataDir, SlotStore slots, ChunkStore chunks, UpdateSettings settings) {
     this.deviceId = deviceId;
     this.dataDir = dataDir;
-    this.downloads = downloads;
     this.slots = slots;
     this.chunks = chunks;
     this.settings = settings;
@@ -82,13 +79,12 @@ final class StorageRetries {
     attempt = 0;
   }
 
-  /** Deletes what a failed download left: chunks no installed slot holds, assembled files, scratch slots. */
+  /** Deletes what a failed download left: its scratch file, bundle files no installed slot holds, scratch slots. */
   private void releaseSpace() {
     try {
-      int deleted = chunks.retainOnly(new HashSet<>(slots.heldChunks()));
-      AtomicFiles.deleteTree(downloads);
+      int deleted = chunks.retainOnly(SlotStore.digests(slots.heldBundles()));
       slots.cleanLeftovers();
-      log.info("event=partial_download_deleted cause=disk_full device={} chunks={} usable={}", deviceId, deleted,
+      log.info("event=partial_download_deleted cause=disk_full device={} files={} usable={}", deviceId, deleted,
           settings.usableSpace().bytes(dataDir));
     } catch (IOException e) {
       log.warn("event=partial_download_delete_failed device={} reason=\"{}\"", deviceId, e.getMessage());

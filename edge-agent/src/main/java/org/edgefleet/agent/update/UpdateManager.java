@@ -1,21 +1,17 @@
 package org.edgefleet.agent.update;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executor;
 import org.edgefleet.agent.serving.ModelLoader;
 import org.edgefleet.agent.serving.ModelRegistry;
 import org.edgefleet.agent.transport.Transport;
-import org.edgefleet.protocol.bundle.BundleException.Reason;
 import org.edgefleet.protocol.bundle.BundleReader;
 import org.edgefleet.protocol.message.DesiredState;
 import org.edgefleet.protocol.message.DeviceEvent.Execution;
@@ -59,6 +55,9 @@ public final class UpdateManager {
 
   private static final Logger log = LoggerFactory.getLogger(UpdateManager.class);
   private static final String DOWNLOADS = "downloads";
+  private static final String BUNDLES = "bundles";
+  /** The chunk store of agents before 0.3.0 (a file per chunk); its chunks are fetched again once. */
+  private static final String OLD_CHUNKS = "chunks";
 
   private final String deviceId;
   private final Path dataDir;
@@ -93,8 +92,8 @@ public final class UpdateManager {
     this.check = new DesiredCheck(deviceId, trust, clock);
     this.settings = settings;
     this.slots = SlotStore.inDataDir(dataDir);
-    this.chunks = new ChunkStore(dataDir.resolve("chunks"));
-    this.intake = new ChunkIntake(deviceId, topics, transport, loop, chunks, settings, counters, new ChunkIntake.Listener() {
+    this.chunks = new ChunkStore(dataDir.resolve(DOWNLOADS), dataDir.resolve(BUNDLES));
+    this.intake = new ChunkIntake(deviceId, topics, transport, loop, settings, counters, new ChunkIntake.Listener() {
       @Override
       public void onComplete() {
         downloaded();
@@ -119,9 +118,10 @@ public final class UpdateManager {
     this.listener = listener;
     this.state = new SavedAgentState(deviceId, dataDir);
     this.watch = new DesiredStateWatch(deviceId, clock, state, counters, listener::onStateChanged);
-    this.retries = new StorageRetries(deviceId, dataDir, dataDir.resolve(DOWNLOADS), slots, chunks, settings);
+    this.retries = new StorageRetries(deviceId, dataDir, slots, chunks, settings);
     slots.cleanLeftovers();
-    AtomicFiles.deleteTree(dataDir.resolve(DOWNLOADS));
+    // downloads/ stays: a download goes on where it stopped. Stale ones go when a revision is applied.
+    AtomicFiles.deleteTree(dataDir.resolve(OLD_CHUNKS));
   }
 
   public SlotStore slots() {
@@ -282,11 +282,17 @@ public final class UpdateManager {
       listener.onStateChanged();
     } else if (d instanceof UpdatePolicy.Fetch) {
       DiskSpace.check(a.bundle(), chunks, dataDir, settings.usableSpace());
+      ScratchBundle scratch;
+      try {
+        scratch = chunks.open(a.bundle(), slots.heldBundles());
+      } catch (IOException e) {
+        throw UpdateFailure.io(Execution.DOWNLOAD, e);
+      }
       current = a;
       modelStates.put(a.name(), "downloading");
       listener.onStateChanged();
       events.started(a.name(), a.version(), Execution.DOWNLOAD);
-      if (intake.begin(a.bundle()).isComplete()) {
+      if (intake.begin(scratch).isComplete()) {
         downloaded();
       }
     }
@@ -295,37 +301,69 @@ public final class UpdateManager {
   private void downloaded() {
     ModelAssignment a = current;
     Download download = intake.current();
-    Path file = dataDir.resolve(DOWNLOADS).resolve(a.bundle().digest() + ".bundle");
+    ScratchBundle scratch = download.scratch();
+    UpdateFailure failure = null;
     try {
-      ChunkStore.Assembly assembly = chunks.assemble(a.bundle(), file);
-      if (!assembly.badChunks().isEmpty()) {
-        log.warn("event=stored_chunks_damaged action=fetch_again device={} bundle={} chunks={}", deviceId, a.bundle().digest(),
-            assembly.badChunks());
-        download.refetch(assembly.badChunks());
-        return;
-      }
-      if (!assembly.digest().equals(a.bundle().digest())) {
-        throw new UpdateFailure(Execution.DOWNLOAD, Reason.HASH_MISMATCH, "assembled bundle has digest "
-            + assembly.digest() + " but the desired state names " + a.bundle().digest());
-      }
+      Path file = scratch.finish();
       events.succeeded(a.name(), a.version(), Execution.DOWNLOAD, download.progress());
       modelStates.put(a.name(), "installing");
       SlotStore.SlotInfo slot = installer.install(a, file);
+      keep(scratch);
       if (a.role() != SlotRole.ACTIVE) {
         roles.stage(a, slot);
       }
       modelStates.remove(a.name());
     } catch (UpdateFailure f) {
-      fail(a, f);
+      if (fetchAgainIfDamaged(a, download, f)) {
+        return;
+      }
+      failure = f;
     } catch (IOException e) {
-      fail(a, UpdateFailure.io(Execution.DOWNLOAD, e));
-    } finally {
-      deleteQuietly(file);
+      failure = UpdateFailure.io(Execution.DOWNLOAD, e);
     }
     current = null;
-    intake.end();
+    intake.end(); // closes the scratch file before a failure may delete it to free space
+    if (failure != null) {
+      fail(a, failure);
+    }
     listener.onStateChanged();
     next();
+  }
+
+  // Installed: its file stays as the source of chunks for later bundles. Failing that costs only the reuse.
+  private void keep(ScratchBundle scratch) {
+    try {
+      chunks.keep(scratch);
+    } catch (IOException e) {
+      log.warn("event=bundle_not_kept device={} bundle={} reason=\"{}\"", deviceId, scratch.ref().digest(), e.getMessage());
+    }
+  }
+
+  /**
+   * A bundle that fails to verify may have been damaged on disk after its chunks were checked (a
+   * power loss takes data the chunk map already counts): its chunks are checked against their signed
+   * hashes, and the damaged ones fetched again instead of failing the update.
+   */
+  private boolean fetchAgainIfDamaged(ModelAssignment a, Download download, UpdateFailure f) {
+    if (f.step() != Execution.VERIFY || f.isTransient()) {
+      return false;
+    }
+    List<Integer> damaged;
+    try {
+      damaged = download.scratch().damaged();
+    } catch (IOException e) {
+      log.warn("event=scratch_check_failed device={} bundle={} reason=\"{}\"", deviceId, a.bundle().digest(), e.getMessage());
+      return false;
+    }
+    if (damaged.isEmpty()) {
+      return false;
+    }
+    log.warn("event=stored_chunks_damaged action=fetch_again device={} bundle={} chunks={} verify=\"{}\"", deviceId,
+        a.bundle().digest(), damaged, f.getMessage());
+    modelStates.put(a.name(), "downloading");
+    events.started(a.name(), a.version(), Execution.DOWNLOAD);
+    download.refetch(damaged);
+    return true;
   }
 
   private void downloadFailed(IOException e) {
@@ -344,8 +382,7 @@ public final class UpdateManager {
     state.save(state.get().withApplied(workingRevision));
     log.info("event=desired_state_applied device={} revision={}", deviceId, workingRevision);
     try {
-      Set<String> keep = new HashSet<>(slots.heldChunks());
-      int deleted = chunks.retainOnly(keep);
+      int deleted = chunks.retainOnly(SlotStore.digests(slots.heldBundles()));
       log.debug("event=chunk_store_pruned device={} deleted={}", deviceId, deleted);
     } catch (IOException e) {
       log.warn("event=chunk_store_prune_failed device={} reason=\"{}\"", deviceId, e.getMessage());
@@ -370,11 +407,4 @@ public final class UpdateManager {
     return a.name().equals(b.name()) && a.version() == b.version() && a.bundle().digest().equals(b.bundle().digest());
   }
 
-  private static void deleteQuietly(Path file) {
-    try {
-      Files.deleteIfExists(file);
-    } catch (IOException e) {
-      log.debug("event=delete_failed file={} reason=\"{}\"", file, e.getMessage());
-    }
-  }
 }

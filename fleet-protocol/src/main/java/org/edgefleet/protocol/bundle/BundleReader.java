@@ -23,6 +23,8 @@ import java.util.zip.ZipFile;
 import java.util.zip.ZipInputStream;
 import org.edgefleet.protocol.bundle.BundleException.Reason;
 import org.edgefleet.protocol.json.Json;
+import org.edgefleet.protocol.message.BundleRef;
+import org.edgefleet.protocol.transfer.ChunkPlan;
 import org.edgefleet.protocol.trust.Hex;
 import org.edgefleet.protocol.trust.KeyRole;
 import org.edgefleet.protocol.trust.Sha256;
@@ -46,9 +48,23 @@ public final class BundleReader {
     this.clock = clock;
   }
 
+  /** A verified bundle and its chunk plan, made in the same pass. */
+  public record Planned(VerifiedBundle bundle, BundleRef plan) {}
+
   /** Checks the bundle without writing its files anywhere. */
   public VerifiedBundle verify(Path bundle) throws BundleException, IOException {
-    return read(bundle, null);
+    return read(bundle, null, 0).bundle();
+  }
+
+  /**
+   * Checks the bundle and cuts it into chunks of {@code chunkSize} bytes in the same pass: the
+   * server reads an upload once to verify it and make its chunk plan, and computes its digest once.
+   */
+  public Planned verifyAndPlan(Path bundle, int chunkSize) throws BundleException, IOException {
+    if (chunkSize < ChunkPlan.MIN_CHUNK_SIZE) {
+      throw new IllegalArgumentException("chunk size must be at least " + ChunkPlan.MIN_CHUNK_SIZE + " bytes");
+    }
+    return read(bundle, null, chunkSize);
   }
 
   /**
@@ -57,17 +73,20 @@ public final class BundleReader {
    * delete: callers extract into a scratch directory and rename it into place only on success.
    */
   public VerifiedBundle extract(Path bundle, Path targetDir) throws BundleException, IOException {
-    return read(bundle, targetDir);
+    return read(bundle, targetDir, 0).bundle();
   }
 
-  private VerifiedBundle read(Path bundle, Path targetDir) throws BundleException, IOException {
+  // chunkSize 0: no chunk plan.
+  private Planned read(Path bundle, Path targetDir, int chunkSize) throws BundleException, IOException {
     long size = Files.size(bundle);
     if (size > limits.maxBundleBytes()) {
       throw new BundleException(Reason.TOO_LARGE, "bundle is " + size + " bytes, the limit is " + limits.maxBundleBytes());
     }
     List<String> directory = centralDirectory(bundle);
     MessageDigest whole = Sha256.newDigest();
-    try (InputStream raw = new DigestInputStream(Files.newInputStream(bundle), whole);
+    InputStream file = Files.newInputStream(bundle);
+    ChunkPlan.ChunkHashing chunks = chunkSize > 0 ? new ChunkPlan.ChunkHashing(file, chunkSize) : null;
+    try (InputStream raw = new DigestInputStream(chunks != null ? chunks : file, whole);
          ZipInputStream zip = new ZipInputStream(raw)) {
       byte[] manifestBytes = readSmallEntry(zip, BundleFormat.MANIFEST, limits.maxManifestBytes());
       byte[] signatureBytes = readSmallEntry(zip, BundleFormat.SIGNATURE, 64 * 1024);
@@ -79,7 +98,8 @@ public final class BundleReader {
         throw new BundleException(Reason.MALFORMED, "zip directory lists " + directory + " but the entries are " + streamed);
       }
       Streams.drain(raw);
-      return new VerifiedBundle(manifest, Hex.encode(whole.digest()), size);
+      String digest = Hex.encode(whole.digest());
+      return new Planned(new VerifiedBundle(manifest, digest, size), chunks != null ? chunks.plan(digest) : null);
     } catch (ZipException | java.io.EOFException | IllegalArgumentException e) {
       throw new BundleException(Reason.MALFORMED, "bundle is not a readable zip (truncated or corrupt): " + e.getMessage(), e);
     }

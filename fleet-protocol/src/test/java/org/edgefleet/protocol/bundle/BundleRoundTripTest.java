@@ -11,12 +11,26 @@ import org.edgefleet.protocol.trust.KeyRole;
 import org.edgefleet.protocol.trust.Sha256;
 import org.edgefleet.protocol.trust.SigningKey;
 import org.edgefleet.protocol.trust.TrustStore;
+import org.edgefleet.protocol.transfer.ChunkPlan;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BundleRoundTripTest {
 
   @TempDir Path dir;
+
+  @Test
+  void verifyingAndPlanningInOnePassMakesTheSamePlanAsCuttingTheFileAfterwards() throws Exception {
+    SigningKey key = SigningKey.generate(KeyRole.PACKAGER);
+    Path bundle = TestBundles.write(dir, key, 4);
+    BundleReader reader = new BundleReader(TrustStore.of(key.publicKey()), BundleLimits.DEFAULT,
+        Clock.fixed(TestBundles.NOW, ZoneOffset.UTC));
+
+    BundleReader.Planned planned = reader.verifyAndPlan(bundle, ChunkPlan.MIN_CHUNK_SIZE);
+    assertThat(planned.plan()).isEqualTo(ChunkPlan.of(bundle, ChunkPlan.MIN_CHUNK_SIZE));
+    assertThat(planned.plan().chunkCount()).isGreaterThan(1);
+    assertThat(planned.bundle().digest()).isEqualTo(planned.plan().digest()).isEqualTo(Sha256.hex(bundle));
+  }
 
   @Test
   void writtenBundleVerifiesAndExtracts() throws Exception {

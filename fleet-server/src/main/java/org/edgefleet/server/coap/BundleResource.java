@@ -16,13 +16,14 @@ import org.edgefleet.protocol.message.BundleRef;
 import org.edgefleet.protocol.trust.Hex;
 import org.edgefleet.server.registry.ModelVersion;
 import org.edgefleet.server.registry.RegistryService;
+import org.edgefleet.server.transfer.ChunkSource;
 
 /**
  * {@code b/{digest}}: a stored bundle, served by Block2 (RFC 7959) with random access: a GET may
  * ask for any block number, so a device resumes from whatever block it lacks, after a loss, a
  * reboot or days. Each block is read from the blob on its own (nothing of a transfer is kept per
  * device), from a chunk checked against the signed chunk hash before its first block is served
- * ({@link VerifiedBlocks}). A device checks every chunk it assembles against the same hashes, which
+ * ({@link ChunkSource}). A device checks every chunk it assembles against the same hashes, which
  * it has from its signed desired state. Blocks are at most 1024 bytes (SZX 6); a GET without a
  * Block2 option gets block 0 of 1024 bytes.
  */
@@ -31,12 +32,12 @@ final class BundleResource extends CoapResource {
   static final int MAX_SZX = BlockOption.size2Szx(1024);
 
   private final RegistryService registry;
-  private final VerifiedBlocks blocks;
+  private final ChunkSource blocks;
   private final CoapRefusals refusals;
   private final ExecutorService io;
   private final Blocks digestNode = new Blocks();
 
-  BundleResource(RegistryService registry, VerifiedBlocks blocks, CoapRefusals refusals, ExecutorService io) {
+  BundleResource(RegistryService registry, ChunkSource blocks, CoapRefusals refusals, ExecutorService io) {
     super(CoapPaths.BUNDLES);
     this.registry = registry;
     this.blocks = blocks;

@@ -37,6 +37,7 @@ import org.edgefleet.server.identity.ServerCertificate;
 import org.edgefleet.server.ingest.DeviceMessages;
 import org.edgefleet.server.metrics.ServerMetrics;
 import org.edgefleet.server.registry.RegistryService;
+import org.edgefleet.server.transfer.ChunkSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,10 +72,10 @@ public final class CoapDeviceServer implements AutoCloseable {
   private final CoapServer server;
   private final CoapEndpoint endpoint;
   private final DesiredResource desired;
-  private final VerifiedBlocks blocks;
+  private final ChunkSource blocks;
   private final CoapRefusals refusals;
 
-  private CoapDeviceServer(CoapServer server, CoapEndpoint endpoint, DesiredResource desired, VerifiedBlocks blocks,
+  private CoapDeviceServer(CoapServer server, CoapEndpoint endpoint, DesiredResource desired, ChunkSource blocks,
       CoapRefusals refusals) {
     this.server = server;
     this.endpoint = endpoint;
@@ -95,7 +96,8 @@ public final class CoapDeviceServer implements AutoCloseable {
     CoapRefusals refusals = new CoapRefusals(metrics);
     DeviceAccess access = new DeviceAccess(refusals, certificates == null ? null : certificates.identity());
     DesiredResource desired = new DesiredResource(sign, refusals, access, options.maxDevices(), options.observeMaxAge().toSeconds());
-    VerifiedBlocks blocks = new VerifiedBlocks(registry);
+    ChunkSource blocks = new ChunkSource(registry);
+    registry.onBlobRemoved(blocks::evict);
     CoapServer server = new CoapServer(config);
     server.add(new DeviceTree(desired,
         new UplinkResource(TopicKind.REPORTED, inbox, refusals, access, options.maxReportedBytes()),

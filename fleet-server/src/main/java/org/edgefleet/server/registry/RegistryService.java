@@ -128,14 +128,16 @@ public final class RegistryService {
   }
 
   private Registration registerNow(Path file) {
-    VerifiedBundle verified = await(() -> new BundleReader(trust.current(), limits, clock).verify(file));
+    // One pass: the signature, the files, the digest and the chunk plan.
+    BundleReader.Planned planned = await(() -> new BundleReader(trust.current(), limits, clock).verifyAndPlan(file, chunkSize));
+    VerifiedBundle verified = planned.bundle();
     Manifest m = verified.manifest();
     Optional<ModelVersion> same = db.read(tx -> stores.apply(tx).findByDigest(verified.digest())).join();
     if (same.isPresent()) {
       return new Registration(same.get(), false);
     }
     checkVersion(m, db.read(tx -> stores.apply(tx).maxVersion(m.name())).join());
-    BundleRef plan = await(() -> plan(file, verified.digest()));
+    BundleRef plan = planned.plan();
     ModelVersion v = new ModelVersion(m.name(), m.version(), verified.digest(), verified.size(), m.format(),
         m.createdAt(), clock.instant(), m.keyId(), plan);
     await(() -> blobs.store(file, v.digest()));
@@ -190,7 +192,7 @@ public final class RegistryService {
   private BundleRef plan(Path file, String digest) throws IOException {
     BundleRef plan = ChunkPlan.of(file, chunkSize);
     if (!plan.digest().equals(digest)) {
-      throw new IOException("bundle file changed while it was registered (digest " + plan.digest() + ", expected " + digest + ")");
+      throw new IOException("stored bundle " + digest + " no longer matches its digest on disk (now " + plan.digest() + ")");
     }
     return plan;
   }

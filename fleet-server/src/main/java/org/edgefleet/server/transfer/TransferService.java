@@ -234,7 +234,7 @@ public final class TransferService implements DeviceListener, AutoCloseable {
     }
   }
 
-  // The plan's hash, not a new one: the blob was verified when stored and the agent checks the signed hash.
+  // The plan's hash, not a new one: the source checked the chunk against it on its first read in this process.
   private byte[] frame(BundleRef bundle, int index) throws IOException {
     return new ChunkMessage(bundle.digest(), index, source.read(bundle, index)).encode(bundle.chunkHashes().get(index));
   }
