@@ -113,6 +113,10 @@ public final class SimulatorCli implements Callable<Integer> {
   @Option(names = "--telemetry-interval", description = "Telemetry interval, e.g. 5s (default: 5s)")
   Duration telemetryInterval = Duration.ofSeconds(5);
 
+  @Option(names = "--agent-threads", description = "Scheduler threads all agents share; connecting thousands of agents "
+      + "is bound by them (default: ${DEFAULT-VALUE})")
+  int agentThreads = 2;
+
   @Option(names = "--duration", description = "Stop after this long, e.g. 10m; 0s runs until interrupted (default: 0s)")
   Duration duration = Duration.ZERO;
 
@@ -140,6 +144,9 @@ public final class SimulatorCli implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (agentThreads < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--agent-threads must be at least 1, not " + agentThreads);
+    }
     TrustStore trust = trust();
     DeviceProfile profile;
     try {
@@ -150,7 +157,7 @@ public final class SimulatorCli implements Callable<Integer> {
     }
     FleetSimulator.Builder builder = FleetSimulator.builder().brokerUrl(broker).dataRoot(dataDir).trust(trust)
         .devices(devices).idPrefix(idPrefix).profiles(List.of(profile)).model(model, "features")
-        .telemetryInterval(telemetryInterval);
+        .telemetryInterval(telemetryInterval).threads(agentThreads, 1);
     if (coap != null) {
       builder.coap(coap, coapEvery);
     }

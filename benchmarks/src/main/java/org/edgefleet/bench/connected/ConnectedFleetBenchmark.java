@@ -5,8 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.edgefleet.agent.linux.SqliteOutbox;
 import org.edgefleet.bench.Poll;
 import org.edgefleet.bench.Progress;
 import org.edgefleet.bench.fleet.ServerProcess;
@@ -14,14 +12,14 @@ import org.edgefleet.bench.report.BenchmarkReport;
 import org.edgefleet.bench.report.Goal;
 import org.edgefleet.bench.report.Numbers;
 import org.edgefleet.bench.report.Outcome;
-import org.edgefleet.protocol.trust.TrustStore;
-import org.edgefleet.sim.DeviceProfile;
-import org.edgefleet.sim.FleetSimulator;
+import org.edgefleet.protocol.trust.KeyFiles;
+import org.edgefleet.protocol.trust.KeyRole;
+import org.edgefleet.protocol.trust.SigningKey;
 
 /**
  * Many devices connected to one server: the server in a process of its own (embedded broker,
- * SQLite, defaults but {@code --max-devices}), real agents in this JVM added in steps, each
- * sending telemetry every interval. At every step the server's CPU and resident memory over a
+ * SQLite, defaults but {@code --max-devices}), real agents in simulator processes added in steps
+ * (at most {@link #DEVICES_PER_PROCESS} per process), each sending telemetry every interval. At every step the server's CPU and resident memory over a
  * window, against the same server idle before any device connected; at the largest step the
  * telemetry ingest lag over a sustained window, from the server's own histogram.
  */
@@ -44,8 +42,8 @@ public final class ConnectedFleetBenchmark {
 
   public static final String NAME = "connected";
   static final Goal LAG_GOAL = Goal.valueAtMost(2.0);
-  private static final DeviceProfile IDLE = new DeviceProfile("connected", Map.of("hw", "bench"), 0, 0);
-  private static final int OUTBOX_BOUND = 1_000;
+  /** Agents per simulator process, within an open-files limit of 20,000 (HostLimits.FILES_PER_DEVICE each). */
+  static final int DEVICES_PER_PROCESS = 2_500;
   private static final Duration STALL = Duration.ofSeconds(60);
   private static final double MIB = 1024 * 1024;
 
@@ -53,8 +51,8 @@ public final class ConnectedFleetBenchmark {
 
   public static BenchmarkReport run(Path workDir, Settings s) throws Exception {
     int largest = s.steps().get(s.steps().size() - 1);
-    HostLimits.require(largest);
-    List<FleetSimulator> fleets = new ArrayList<>();
+    HostLimits.require(Math.min(largest, DEVICES_PER_PROCESS), largest);
+    List<SimulatorProcess> fleets = new ArrayList<>();
     List<Step> steps = new ArrayList<>();
     List<String> failures = new ArrayList<>();
     List<Outcome> outcomes = new ArrayList<>();
@@ -62,17 +60,25 @@ public final class ConnectedFleetBenchmark {
     long sustainedExpected = 0;
     try (ServerProcess server = ServerProcess.start(workDir, List.of(),
         List.of("--max-devices", Integer.toString(largest + 1000)))) {
-      TrustStore trust = TrustStore.of(server.serverKey(workDir.resolve("server.pub.json")));
-      Step idle = measure(server, 0, Duration.ZERO, s);
+      Path serverKey = workDir.resolve("server.pub.json");
+      server.serverKey(serverKey);
+      // Devices need a packager key to trust; no bundle is rolled out, so any key does.
+      Path packagerKey = workDir.resolve("packager.pub.json");
+      KeyFiles.writePublic(packagerKey, SigningKey.generate(KeyRole.PACKAGER).publicKey());
+      Step idle = measure(server, fleets, 0, Duration.ZERO, s);
       Progress.log(NAME, "idle server: " + describe(idle));
       int connected = 0;
       try {
         for (int target : s.steps()) {
           long start = System.nanoTime();
-          fleets.add(startFleet(workDir, fleets.size(), target - connected, server.mqttUrl(), trust, s));
-          connected = target;
-          awaitKnown(server, fleets, connected, s.timeout());
-          Step step = measure(server, connected, Duration.ofNanos(System.nanoTime() - start), s);
+          while (connected < target) {
+            int n = Math.min(DEVICES_PER_PROCESS, target - connected);
+            fleets.add(SimulatorProcess.start(workDir.resolve("fleet-" + fleets.size()), "c" + fleets.size(), n,
+                server.mqttUrl(), serverKey, packagerKey, s.telemetryInterval(), s.agentThreads()));
+            connected += n;
+          }
+          awaitOnline(server, fleets, connected, s.timeout());
+          Step step = measure(server, fleets, connected, Duration.ofNanos(System.nanoTime() - start), s);
           steps.add(step);
           Progress.log(NAME, describe(step));
         }
@@ -82,9 +88,9 @@ public final class ConnectedFleetBenchmark {
         Map<String, Double> after = server.api().scrape();
         lag = IngestLag.between(before, after);
         sustainedExpected = connected * (s.sustain().toMillis() / s.telemetryInterval().toMillis());
-        long stillConnected = fleets.stream().mapToLong(FleetSimulator::countConnected).sum();
-        if (stillConnected < connected) {
-          failures.add((connected - stillConnected) + " of " + connected + " devices were not connected at the end");
+        long stillOnline = (long) server.api().prometheus("fleet_devices_online");
+        if (stillOnline < connected) {
+          failures.add((connected - stillOnline) + " of " + connected + " devices were not online at the end");
         }
         outcomes.add(new Outcome(NAME, "telemetry ingest lag p99 (bucket bound), " + connected + " devices every "
             + s.telemetryInterval().toSeconds() + " s for " + s.sustain().toSeconds() + " s; baseline: the interval", "s",
@@ -101,34 +107,28 @@ public final class ConnectedFleetBenchmark {
       return new BenchmarkReport(NAME, "Connected fleet: server CPU and memory per 1,000 devices, sustained telemetry lag",
           outcomes, details(idle, steps, lag, sustainedExpected, s), failures);
     } finally {
-      fleets.forEach(FleetSimulator::close);
+      fleets.forEach(SimulatorProcess::close);
     }
   }
 
-  private static FleetSimulator startFleet(Path workDir, int index, int devices, String mqttUrl, TrustStore trust,
-      Settings s) throws Exception {
-    Path dir = workDir.resolve("fleet-" + index);
-    AtomicInteger outboxes = new AtomicInteger();
-    // Many agents on one disk: an outbox that syncs at WAL checkpoints, not every commit (docs/agent.md).
-    return FleetSimulator.builder().brokerUrl(mqttUrl).dataRoot(dir.resolve("devices")).trust(trust).devices(devices)
-        .idPrefix("c" + index).profiles(List.of(IDLE)).telemetryInterval(s.telemetryInterval())
-        .threads(s.agentThreads(), 1)
-        .customizeAgents(b -> b.outbox((dataDir, bound) -> SqliteOutbox.open(
-            dir.resolve("outbox-" + outboxes.getAndIncrement() + ".db"), OUTBOX_BOUND, false)))
-        .start();
-  }
-
-  private static void awaitKnown(ServerProcess server, List<FleetSimulator> fleets, int devices, Duration timeout)
+  private static void awaitOnline(ServerProcess server, List<SimulatorProcess> fleets, int devices, Duration timeout)
       throws Exception {
-    Poll.untilReached(devices + " agents to connect", devices, timeout, STALL, Duration.ofMillis(500),
-        () -> fleets.stream().mapToLong(FleetSimulator::countConnected).sum());
-    Poll.untilReached("the server to know " + devices + " devices online", devices, timeout, STALL, Duration.ofSeconds(1),
-        () -> (long) server.api().prometheus("fleet_devices_online"));
+    Poll.untilReached("the server to count " + devices + " devices online", devices, timeout, STALL, Duration.ofSeconds(1),
+        () -> {
+          for (SimulatorProcess f : fleets) {
+            f.requireAlive();
+          }
+          return (long) server.api().prometheus("fleet_devices_online");
+        });
   }
 
   /** Waits {@code settle}, then reads the server's CPU time and telemetry count over {@code window}. */
-  private static Step measure(ServerProcess server, int devices, Duration connect, Settings s) throws Exception {
+  private static Step measure(ServerProcess server, List<SimulatorProcess> fleets, int devices, Duration connect, Settings s)
+      throws Exception {
     Thread.sleep(s.settle().toMillis());
+    for (SimulatorProcess f : fleets) {
+      f.requireAlive();
+    }
     String telemetry = "fleet_device_messages_total{kind=\"telemetry\"}";
     double batches0 = server.api().scrape().getOrDefault(telemetry, 0.0);
     ServerProcess.Usage u0 = server.usage();
@@ -168,8 +168,9 @@ public final class ConnectedFleetBenchmark {
     }
     d.add("");
     d.add("CPU over " + s.window().toSeconds() + " s windows after " + s.settle().toSeconds() + " s settling, from /proc/PID/stat "
-        + "of the server's own process; agents idle (no model, no predictions), telemetry every "
-        + s.telemetryInterval().toSeconds() + " s, " + s.agentThreads() + " scheduler threads per step's agents.");
+        + "of the server's own process; agents idle (no model, no predictions) in simulator processes of at most "
+        + DEVICES_PER_PROCESS + ", each with its own SQLite outbox, telemetry every " + s.telemetryInterval().toSeconds()
+        + " s, " + s.agentThreads() + " scheduler threads per simulator process.");
     return d;
   }
 }

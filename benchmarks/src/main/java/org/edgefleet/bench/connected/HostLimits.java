@@ -7,10 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The kernel limits thousands of simulated devices in one JVM run into, checked before the fleet
- * starts so that a run fails at once with the command that lifts the limit, not half-way with
- * "unable to create native thread". Each device holds a socket and its outbox's SQLite files open,
- * and three Paho threads, each thread a process id and two memory mappings (stack and guard).
+ * The kernel limits thousands of simulated devices run into, checked before the fleet starts so
+ * that a run fails at once with the command that lifts the limit, not half-way with "unable to
+ * create native thread". Each device holds a socket and its outbox's SQLite files open (counted
+ * against each process), and three Paho threads, each a process id and two memory mappings
+ * (stack and guard), counted against the machine.
  */
 final class HostLimits {
 
@@ -19,9 +20,13 @@ final class HostLimits {
 
   private HostLimits() {}
 
-  static void require(int devices) throws IOException {
+  /**
+   * @param perProcess the most devices one simulator process holds
+   * @param devices all devices on the machine
+   */
+  static void require(int perProcess, int devices) throws IOException {
     List<String> lacking = new ArrayList<>();
-    long files = (long) devices * FILES_PER_DEVICE + 4096;
+    long files = (long) perProcess * FILES_PER_DEVICE + 4096;
     long threads = (long) devices * THREADS_PER_DEVICE + 4096;
     long openFiles = openFilesLimit();
     if (openFiles < files) {
