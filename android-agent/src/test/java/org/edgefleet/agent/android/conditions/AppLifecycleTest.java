@@ -13,13 +13,11 @@ import android.net.NetworkInfo;
 import android.os.BatteryManager;
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.edgefleet.agent.AgentSettings;
 import org.edgefleet.agent.android.AndroidAgent;
 import org.edgefleet.agent.android.AndroidAgentBuilder;
@@ -27,6 +25,7 @@ import org.edgefleet.agent.testkit.TestAgents;
 import org.edgefleet.agent.testkit.TestBroker;
 import org.edgefleet.agent.testkit.TestBundles;
 import org.edgefleet.agent.testkit.TestServer;
+import org.edgefleet.agent.testkit.WrittenChunks;
 import org.edgefleet.protocol.message.BundleRef;
 import org.edgefleet.protocol.message.DeviceStatus;
 import org.junit.After;
@@ -154,13 +153,7 @@ public class AppLifecycleTest {
   }
 
   private long storedChunks() throws IOException {
-    Path chunks = new File(app.getFilesDir(), AndroidAgentBuilder.DATA_DIR_NAME + "/chunks").toPath();
-    if (!Files.exists(chunks)) {
-      return 0;
-    }
-    try (Stream<Path> files = Files.walk(chunks)) {
-      return files.filter(Files::isRegularFile).filter(p -> !p.toString().endsWith(".part")).count();
-    }
+    return WrittenChunks.in(new File(app.getFilesDir(), AndroidAgentBuilder.DATA_DIR_NAME).toPath());
   }
 
   private void onNetwork(int type) {
