@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.edgefleet.bench.fleet.ServerProcess;
 
 /**
  * A share of the fleet in a simulator process of its own ({@code device-sim}'s command line on
@@ -20,10 +21,12 @@ final class SimulatorProcess implements AutoCloseable {
   private static final Duration STOP_WAIT = Duration.ofSeconds(60);
 
   private final Process process;
+  private final Thread stopOnExit;
   private final Path log;
 
   private SimulatorProcess(Process process, Path log) {
     this.process = process;
+    this.stopOnExit = ServerProcess.stopOnExit(process);
     this.log = log;
   }
 
@@ -50,6 +53,7 @@ final class SimulatorProcess implements AutoCloseable {
 
   @Override
   public void close() {
+    ServerProcess.keepRunningOnExit(stopOnExit);
     process.destroy();
     try {
       if (!process.waitFor(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -37,13 +37,15 @@ public final class ServerProcess implements AutoCloseable {
   private static final long NANOS_PER_TICK = 10_000_000L;
 
   private final Process process;
+  private final Thread stopOnExit;
   private final Path log;
   private final String httpUrl;
   private final String mqttUrl;
   private final FleetApi api;
 
-  private ServerProcess(Process process, Path log, String httpUrl, String mqttUrl, FleetApi api) {
+  private ServerProcess(Process process, Thread stopOnExit, Path log, String httpUrl, String mqttUrl, FleetApi api) {
     this.process = process;
+    this.stopOnExit = stopOnExit;
     this.log = log;
     this.httpUrl = httpUrl;
     this.mqttUrl = mqttUrl;
@@ -69,6 +71,7 @@ public final class ServerProcess implements AutoCloseable {
     command.addAll(args);
     Path log = dir.resolve("server.log");
     Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Thread stopOnExit = stopOnExit(process);
     String httpUrl = "http://127.0.0.1:" + httpPort;
     try {
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -84,8 +87,9 @@ public final class ServerProcess implements AutoCloseable {
         }
       });
       FleetApi api = new FleetApi(httpUrl, Files.readString(dataDir.resolve("admin-token")).trim());
-      return new ServerProcess(process, log, httpUrl, "tcp://127.0.0.1:" + mqttPort, api);
+      return new ServerProcess(process, stopOnExit, log, httpUrl, "tcp://127.0.0.1:" + mqttPort, api);
     } catch (Exception e) {
+      keepRunningOnExit(stopOnExit);
       process.destroyForcibly().waitFor();
       throw e;
     }
@@ -135,6 +139,25 @@ public final class ServerProcess implements AutoCloseable {
     return new Usage(ticks * NANOS_PER_TICK, rss, threads);
   }
 
+  /**
+   * Stops {@code process} when this JVM exits, also on SIGTERM or Ctrl-C: a child process outlives
+   * its parent otherwise, and a stopped benchmark would leave servers and simulated fleets running.
+   */
+  public static Thread stopOnExit(Process process) {
+    Thread hook = new Thread(process::destroy, "stop-child-" + process.pid());
+    Runtime.getRuntime().addShutdownHook(hook);
+    return hook;
+  }
+
+  /** Undoes {@link #stopOnExit} once the process is stopped the normal way. */
+  public static void keepRunningOnExit(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException exiting) {
+      // The JVM is exiting and runs the hook anyway: the process is destroyed either way.
+    }
+  }
+
   private static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
@@ -143,6 +166,7 @@ public final class ServerProcess implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
+    ServerProcess.keepRunningOnExit(stopOnExit);
     process.destroy();
     if (!process.waitFor(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
       process.destroyForcibly().waitFor();
