@@ -119,7 +119,7 @@ final class BenchmarkOptions {
     @Option(names = "--connected-sustain", description = "Sustained telemetry at the largest step (default 10m; quick 10s)")
     Duration sustain;
 
-    @Option(names = "--connected-agent-threads", description = "Scheduler threads shared by each step's agents (default 16)")
+    @Option(names = "--connected-agent-threads", description = "Scheduler threads the agents of one simulator process share (default 16)")
     Integer agentThreads;
 
     ConnectedFleetBenchmark.Settings settings(boolean quick) {

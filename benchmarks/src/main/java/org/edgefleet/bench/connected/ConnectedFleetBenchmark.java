@@ -31,7 +31,7 @@ public final class ConnectedFleetBenchmark {
    * @param window how long the server's CPU is read at each step (after {@code settle})
    * @param settle time after a step's devices are all known before the window starts
    * @param sustain how long the largest fleet runs for the ingest lag
-   * @param agentThreads scheduler threads each step's agents share
+   * @param agentThreads scheduler threads the agents of one simulator process share
    * @param timeout bound of every wait
    */
   public record Settings(List<Integer> steps, Duration telemetryInterval, Duration window, Duration settle,
