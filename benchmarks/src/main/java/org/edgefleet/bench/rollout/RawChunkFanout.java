@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -94,22 +95,10 @@ final class RawChunkFanout {
     try {
       CountDownLatch complete = new CountDownLatch(devices);
       AtomicLong received = new AtomicLong();
-      List<String> ids = new ArrayList<>();
-      for (int d = 0; d < devices; d++) {
-        ids.add(String.format("%s-%04d", idPrefix, d));
-      }
+      List<String> ids = ids(idPrefix, devices);
       clients.addAll(PahoClients.connectDevices(brokerUrl, ids, 10, pings));
-      List<String> chunkTopics = new ArrayList<>();
-      List<IMqttToken> subscribing = new ArrayList<>();
-      for (int d = 0; d < devices; d++) {
-        String topic = topics.topic(ids.get(d), TopicKind.BUNDLE_CHUNK);
-        chunkTopics.add(topic);
-        clients.get(d).setCallback(new Receiver(frames.size(), complete, received));
-        subscribing.add(clients.get(d).subscribe(topic, 1));
-      }
-      for (IMqttToken t : subscribing) {
-        t.waitForCompletion(30_000);
-      }
+      List<String> chunkTopics = ids.stream().map(id -> topics.topic(id, TopicKind.BUNDLE_CHUNK)).toList();
+      subscribeAll(clients, chunkTopics, frames.size(), complete, received);
       MqttAsyncClient publisher = PahoClients.connect(brokerUrl, idPrefix + "-publisher", serverUser, serverPassword,
           window.total() + 16, pings);
       clients.add(publisher);
@@ -140,20 +129,9 @@ final class RawChunkFanout {
     try {
       CountDownLatch complete = new CountDownLatch(devices);
       AtomicLong received = new AtomicLong();
-      List<String> ids = new ArrayList<>();
-      for (int d = 0; d < devices; d++) {
-        ids.add(String.format("%s-%04d", idPrefix, d));
-      }
-      clients.addAll(PahoClients.connectAll(brokerUrl, ids, serverUser, serverPassword, 10, pings));
+      clients.addAll(PahoClients.connectAll(brokerUrl, ids(idPrefix, devices), serverUser, serverPassword, 10, pings));
       String topic = "bench/" + idPrefix + "/broadcast";
-      List<IMqttToken> subscribing = new ArrayList<>();
-      for (MqttAsyncClient c : clients) {
-        c.setCallback(new Receiver(frames.size(), complete, received));
-        subscribing.add(c.subscribe(topic, 1));
-      }
-      for (IMqttToken t : subscribing) {
-        t.waitForCompletion(30_000);
-      }
+      subscribeAll(clients, Collections.nCopies(devices, topic), frames.size(), complete, received);
       MqttAsyncClient publisher = PahoClients.connect(brokerUrl, idPrefix + "-publisher", serverUser, serverPassword,
           inFlight + 16, pings);
       clients.add(publisher);
@@ -190,6 +168,27 @@ final class RawChunkFanout {
     } finally {
       clients.forEach(PahoClients::closeQuietly);
       pings.shutdownNow();
+    }
+  }
+
+  private static List<String> ids(String idPrefix, int devices) {
+    List<String> ids = new ArrayList<>();
+    for (int d = 0; d < devices; d++) {
+      ids.add(String.format("%s-%04d", idPrefix, d));
+    }
+    return ids;
+  }
+
+  /** Subscribes client i to topic i, each counting its frames, and waits until the broker granted every subscription. */
+  private static void subscribeAll(List<MqttAsyncClient> clients, List<String> topicPerClient, int frames,
+      CountDownLatch complete, AtomicLong received) throws Exception {
+    List<IMqttToken> subscribing = new ArrayList<>();
+    for (int d = 0; d < topicPerClient.size(); d++) {
+      clients.get(d).setCallback(new Receiver(frames, complete, received));
+      subscribing.add(clients.get(d).subscribe(topicPerClient.get(d), 1));
+    }
+    for (IMqttToken t : subscribing) {
+      t.waitForCompletion(30_000);
     }
   }
 
